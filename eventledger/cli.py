@@ -1,0 +1,231 @@
+"""The `eventledger` command line: run, eval, query.
+
+Heavy imports (Prefect, spaCy, GX) happen inside the subcommand that needs
+them, so `--help` and `query` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = REPO_ROOT / "data" / "sample"
+WAREHOUSE_SETTING = "EVENTLEDGER_WAREHOUSE"
+ACTORS_SETTING = "EVENTLEDGER_ACTORS"
+
+EXAMPLE_SQL = (
+    "SELECT date_start, event_code, source_name, target_name, trigger "
+    "FROM events_flat ORDER BY date_start NULLS LAST LIMIT 10"
+)
+
+
+def default_warehouse() -> Path:
+    return Path(os.environ.get(WAREHOUSE_SETTING, "data/warehouse"))
+
+
+def _add_warehouse(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"warehouse folder (default: ${WAREHOUSE_SETTING} or ./data/warehouse)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eventledger",
+        description="Turn narrative documents about international relations into an event warehouse "
+        "(CAMEO events, canonical actors, date windows) in Parquet and DuckDB.",
+        epilog="Examples:\n"
+        "  eventledger run                               # the bundled sample into ./data/warehouse\n"
+        "  eventledger run docs/ --warehouse /tmp/wh     # every .txt/.md file under docs/\n"
+        "  eventledger eval --gold gold.jsonl --warehouse /tmp/wh --json\n"
+        f"  eventledger query \"{EXAMPLE_SQL}\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="run the pipeline flow and publish the warehouse",
+        description="One run of the Prefect flow ingest -> segment -> extract -> validate -> publish. "
+        "Exit status 0 means the run published; otherwise the previous warehouse is left untouched.",
+        epilog="Example:\n  eventledger run ../shared/seeds --warehouse \"$(mktemp -d)\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the bundled sample)")
+    _add_warehouse(run)
+    run.add_argument(
+        "--actors",
+        action="append",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"extra actor CSV (same columns as organizations.csv); repeatable; also ${ACTORS_SETTING} (path list)",
+    )
+    run.add_argument("--prune", action="store_true", help="drop published documents that are not among the inputs")
+    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+
+    ev = sub.add_parser(
+        "eval",
+        help="score published events against a gold file",
+        description="Scores the published events against a gold JSONL file by the rules of ANNOTATION.md.",
+        epilog="Example:\n  eventledger eval --gold ../shared/gold/seed.events.jsonl --warehouse /tmp/wh --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ev.add_argument("--gold", type=Path, required=True, metavar="FILE", help="gold events (JSON Lines)")
+    _add_warehouse(ev)
+    ev.add_argument("--json", action="store_true", help="print one JSON object (with per-root figures)")
+    ev.add_argument("--errors", action="store_true", help="list every false positive, false negative and wrong attribute")
+
+    query = sub.add_parser(
+        "query",
+        help="run read-only SQL against the warehouse",
+        description="Runs read-only SQL against DIR/events.duckdb and prints the result.",
+        epilog=f"Example:\n  eventledger query \"{EXAMPLE_SQL}\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    query.add_argument("sql", metavar="SQL", help="the query (tables: documents, sentences, citations, actors, events, pipeline_runs; view events_flat)")
+    _add_warehouse(query)
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    return parser
+
+
+def _actors_files(args) -> list[str]:
+    files = [str(p) for p in (args.actors or [])]
+    env = os.environ.get(ACTORS_SETTING)
+    if env:
+        files.extend(p for p in env.split(os.pathsep) if p)
+    for f in files:
+        if not Path(f).is_file():
+            raise SystemExit(f"eventledger: actor file not found: {f}")
+    return files
+
+
+def cmd_run(args) -> int:
+    from flows.pipeline import pipeline  # heavy: Prefect, spaCy
+
+    warehouse = (args.warehouse or default_warehouse()).resolve()
+    paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
+    summary = pipeline(paths, str(warehouse), _actors_files(args), args.prune)
+    if args.json:
+        print(json.dumps({**summary.record(), "warehouse": str(warehouse), "files": summary.files}, default=str, indent=2))
+    else:
+        print(render_summary(summary, warehouse))
+    if not summary.published:
+        print(f"eventledger: run failed: {summary.message}", file=sys.stderr)
+        print(f"details: {warehouse / 'runs' / (summary.run_id + '.json')}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def render_summary(summary, warehouse: Path) -> str:
+    lines = [f"run {summary.run_id}: {summary.status}"]
+    problems = [(p, s, r) for p, s, r in summary.files if s != "ok"]
+    lines.append(f"  documents : {summary.n_documents} published, {len(problems)} skipped")
+    for path, status, reason in problems:
+        lines.append(f"    - {path}: {status} ({reason})")
+    lines.append(f"  sentences : {summary.n_sentences}")
+    lines.append(f"  events    : {summary.n_events}")
+    if summary.validation is not None:
+        verdict = "passed" if summary.validation.success else "FAILED"
+        lines.append(f"  validation: {verdict} ({summary.validation.summary().splitlines()[0]})")
+    if summary.published:
+        lines.append(f"  warehouse : {warehouse / 'events.duckdb'}")
+        lines.append(f"              {warehouse / 'parquet'}/<table>/")
+        lines.append("  try       : eventledger query "
+                     f"\"{EXAMPLE_SQL}\" --warehouse {warehouse}")
+    return "\n".join(lines)
+
+
+def cmd_eval(args) -> int:
+    from eventledger.evaluate import SystemEvent, load_gold, score
+    from warehouse.query import fetch
+
+    warehouse = args.warehouse or default_warehouse()
+    gold = load_gold(args.gold)
+    _, sentence_rows = fetch(
+        warehouse,
+        "SELECT d.name, s.text FROM sentences s JOIN documents d USING (document_id) ORDER BY d.name, s.ordinal",
+    )
+    sentences: dict[str, list[str]] = {}
+    for name, text in sentence_rows:
+        sentences.setdefault(name, []).append(text)
+    _, event_rows = fetch(
+        warehouse,
+        "SELECT document_name, sentence_text, event_root_code, source_name, target_name, date_start, event_id, event_code "
+        "FROM events_flat ORDER BY event_id",
+    )
+    system = [SystemEvent(*row) for row in event_rows]
+    result = score(gold, system, sentences)
+    report = result.report()
+    if args.errors:
+        report["errors"] = result.errors
+        report["warnings"] = result.warnings
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+    else:
+        figures = result.figures()
+        print(" ".join(f"{k}={v}" for k, v in figures.items()))
+        for root, c in report["per_root"].items():
+            print(f"  root {root}: tp={c['tp']} fp={c['fp']} fn={c['fn']} f1={c['f1']}")
+        if args.errors:
+            for err in result.errors:
+                print("  " + json.dumps(err, default=str, ensure_ascii=False))
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_query(args) -> int:
+    import duckdb
+
+    from warehouse.query import fetch, format_table
+
+    warehouse = args.warehouse or default_warehouse()
+    try:
+        columns, rows = fetch(warehouse, args.sql)
+    except duckdb.Error as exc:
+        print(f"eventledger: query failed: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=2))
+    elif args.format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        print(format_table(columns, rows))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("eventledger: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a readable one-line error; the traceback on request
+        if os.environ.get("EVENTLEDGER_DEBUG"):
+            raise
+        print(f"eventledger: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("(set EVENTLEDGER_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

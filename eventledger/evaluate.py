@@ -1,0 +1,273 @@
+"""Score published events against a gold file, by the rules of ANNOTATION.md.
+
+Pure functions over plain records, so the rules can be tested on small
+hand-made cases: sentences are matched by `key`; inside a sentence system
+and gold events are paired one-to-one, greedily, best-scoring pairs first;
+optional gold events and extra actors of compound events are neither
+rewarded nor penalised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GoldEvent:
+    doc: str
+    id: str
+    key: str
+    roots: tuple[str, ...]
+    source: tuple[str | None, ...]
+    target: tuple[str | None, ...]
+    symmetric: bool
+    date: tuple[dt.date, dt.date] | None
+    optional: bool
+
+
+@dataclass(frozen=True)
+class SystemEvent:
+    doc: str
+    sentence: str
+    root: str
+    source: str | None
+    target: str | None
+    date_start: dt.date | None
+    event_id: str = ""
+    code: str = ""
+
+
+@dataclass
+class PairScore:
+    source_ok: bool
+    target_ok: bool
+    date_ok: bool | None  # None: gold has no date
+
+    @property
+    def correct(self) -> int:
+        return int(self.source_ok) + int(self.target_ok) + int(bool(self.date_ok))
+
+
+@dataclass
+class Scores:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    dyad_tp: int = 0
+    date_correct: int = 0
+    date_total: int = 0
+    actor_correct: int = 0
+    actor_total: int = 0
+    per_root: dict = field(default_factory=lambda: defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0}))
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    def figures(self) -> dict:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        dp = self.dyad_tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        dr = self.dyad_tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return {
+            "event_p": round(p, 4),
+            "event_r": round(r, 4),
+            "event_f1": round(_f1(p, r), 4),
+            "dyad_f1": round(_f1(dp, dr), 4),
+            "date_acc": round(self.date_correct / self.date_total, 4) if self.date_total else None,
+            "actor_acc": round(self.actor_correct / self.actor_total, 4) if self.actor_total else None,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+    def report(self) -> dict:
+        per_root = {}
+        for root in sorted(self.per_root):
+            c = self.per_root[root]
+            p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+            r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+            per_root[root] = {**c, "f1": round(_f1(p, r), 4)}
+        return {
+            **self.figures(),
+            "per_root": per_root,
+            "attributes": {
+                "source_target_correct": self.actor_correct,
+                "actor_slots": self.actor_total,
+                "dates_correct": self.date_correct,
+                "dates_scored": self.date_total,
+                "dyad_tp": self.dyad_tp,
+            },
+        }
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _norm(name: str | None) -> str | None:
+    return None if name is None else re.sub(r"\s+", " ", name).strip().casefold()
+
+
+def _parse_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def load_gold(path: Path) -> list[GoldEvent]:
+    events = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+            date = raw.get("date")
+            events.append(
+                GoldEvent(
+                    doc=raw["doc"],
+                    id=raw.get("id", f"line{n}"),
+                    key=raw["key"],
+                    roots=tuple(raw["roots"]),
+                    source=tuple(raw.get("source") or ()),
+                    target=tuple(raw.get("target") or ()),
+                    symmetric=bool(raw.get("symmetric")),
+                    date=(_parse_date(date["lo"]), _parse_date(date["hi"])) if date else None,
+                    optional=bool(raw.get("optional")),
+                )
+            )
+    return events
+
+
+def _accepts(accepted: tuple[str | None, ...], name: str | None) -> bool:
+    if name is None or not name.strip():
+        return None in accepted
+    wanted = _norm(name)
+    return any(a is not None and _norm(a) == wanted for a in accepted)
+
+
+def score_pair(system: SystemEvent, gold: GoldEvent) -> PairScore:
+    straight = (_accepts(gold.source, system.source), _accepts(gold.target, system.target))
+    if gold.symmetric:
+        swapped = (_accepts(gold.source, system.target), _accepts(gold.target, system.source))
+        if sum(swapped) > sum(straight):
+            straight = swapped
+    date_ok = None
+    if gold.date is not None:
+        date_ok = system.date_start is not None and gold.date[0] <= system.date_start <= gold.date[1]
+    return PairScore(straight[0], straight[1], date_ok)
+
+
+def _greedy(systems: list[SystemEvent], golds: list[GoldEvent]) -> list[tuple[int, int, PairScore]]:
+    """One-to-one pairs with a matching root, best-scoring first (stable on ties)."""
+    candidates = []
+    for i, s in enumerate(systems):
+        for j, g in enumerate(golds):
+            if s.root in g.roots:
+                score = score_pair(s, g)
+                candidates.append((-score.correct, j, i, score))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    used_s, used_g, pairs = set(), set(), []
+    for _, j, i, score in candidates:
+        if i in used_s or j in used_g:
+            continue
+        used_s.add(i)
+        used_g.add(j)
+        pairs.append((i, j, score))
+    return pairs
+
+
+def _compound(system: SystemEvent, gold: GoldEvent) -> bool:
+    """An extra actor of a matched compound event ("Arafat and the PLO")."""
+    if system.root not in gold.roots:
+        return False
+    straight = _accepts(gold.source, system.source) and _accepts(gold.target, system.target)
+    swapped = gold.symmetric and _accepts(gold.source, system.target) and _accepts(gold.target, system.source)
+    return straight or swapped
+
+
+def score(gold: list[GoldEvent], system: list[SystemEvent], sentences: dict[str, list[str]]) -> Scores:
+    """Score `system` events against `gold`; `sentences` maps document name to clean sentences."""
+    scores = Scores()
+    gold_by_sentence: dict[tuple[str, str], list[GoldEvent]] = defaultdict(list)
+    for g in gold:
+        hits = [s for s in sentences.get(g.doc, []) if g.key in s]
+        if len(hits) != 1:
+            scores.warnings.append(f"{g.id}: key {g.key!r} found in {len(hits)} sentence(s) of {g.doc}")
+            if not g.optional:
+                scores.fn += 1
+                for root in g.roots[:1]:
+                    scores.per_root[root]["fn"] += 1
+                scores.errors.append({"kind": "fn", "gold": g.id, "reason": "key not found"})
+            continue
+        gold_by_sentence[(g.doc, hits[0])].append(g)
+    docs = {g.doc for g in gold}
+    system_by_sentence: dict[tuple[str, str], list[SystemEvent]] = defaultdict(list)
+    for s in system:
+        if s.doc in docs:
+            system_by_sentence[(s.doc, s.sentence)].append(s)
+
+    for key in sorted(set(gold_by_sentence) | set(system_by_sentence)):
+        golds = gold_by_sentence.get(key, [])
+        systems = system_by_sentence.get(key, [])
+        required = [g for g in golds if not g.optional]
+        optional = [g for g in golds if g.optional]
+        pairs = _greedy(systems, required)
+        matched_s = {i for i, _, _ in pairs}
+        matched_g = {j for _, j, _ in pairs}
+        for i, j, pair in pairs:
+            s, g = systems[i], required[j]
+            scores.tp += 1
+            scores.per_root[g.roots[0]]["tp"] += 1
+            scores.actor_total += 2
+            scores.actor_correct += int(pair.source_ok) + int(pair.target_ok)
+            if pair.source_ok and pair.target_ok:
+                scores.dyad_tp += 1
+            if pair.date_ok is not None:
+                scores.date_total += 1
+                scores.date_correct += int(pair.date_ok)
+            if not (pair.source_ok and pair.target_ok and pair.date_ok is not False):
+                scores.errors.append(_error("attr", s, g, pair))
+        leftovers = [i for i in range(len(systems)) if i not in matched_s]
+        optional_pairs = _greedy([systems[i] for i in leftovers], optional)
+        ignored = {leftovers[i] for i, _, _ in optional_pairs}
+        for i in leftovers:
+            if i in ignored:
+                continue
+            s = systems[i]
+            if any(_compound(s, required[j]) for j in matched_g):
+                continue
+            scores.fp += 1
+            scores.per_root[s.root]["fp"] += 1
+            scores.errors.append(_error("fp", s, None, None))
+        for j, g in enumerate(required):
+            if j not in matched_g:
+                scores.fn += 1
+                scores.per_root[g.roots[0]]["fn"] += 1
+                scores.errors.append(_error("fn", None, g, None))
+    return scores
+
+
+def _error(kind: str, s: SystemEvent | None, g: GoldEvent | None, pair: PairScore | None) -> dict:
+    out: dict = {"kind": kind}
+    if g is not None:
+        out.update(gold=g.id, key=g.key, gold_roots=list(g.roots), gold_source=list(g.source), gold_target=list(g.target))
+        if g.date:
+            out["gold_date"] = [g.date[0].isoformat(), g.date[1].isoformat()]
+    if s is not None:
+        out.update(
+            event_id=s.event_id,
+            doc=s.doc,
+            sentence=s.sentence[:120],
+            code=s.code or s.root,
+            source=s.source,
+            target=s.target,
+            date_start=s.date_start.isoformat() if s.date_start else None,
+        )
+    if pair is not None:
+        out.update(source_ok=pair.source_ok, target_ok=pair.target_ok, date_ok=pair.date_ok)
+    return out

@@ -1,0 +1,1 @@
+"""Data-quality suites (declarative JSON files) and the small GX runner."""

@@ -1,0 +1,1 @@
+"""Prefect orchestration of the eventledger pipeline (tasks, retries, schedules)."""

@@ -1,0 +1,42 @@
+"""Shared test set-up: an isolated Prefect home and shared fixtures.
+
+Prefect keeps its temporary server's database under PREFECT_HOME; tests use a
+throw-away one so that they never touch (or depend on) the developer's own.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="eventledger-prefect-")
+os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data" / "sample"
+SHARED = REPO.parent / "shared"
+SEED_GOLD = SHARED / "gold" / "seed.events.jsonl"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from transforms.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from transforms.actor_kb import load_actor_kb
+
+    return load_actor_kb()
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    from transforms.lexicon import load_lexicon
+
+    return load_lexicon()

@@ -1,0 +1,88 @@
+"""Date mentions and windows, on phrases written for these tests."""
+
+import datetime as dt
+
+import pytest
+
+from transforms.dates import RunningDate, find_mentions, resolve
+
+D = dt.date
+
+
+def window_of(text: str, running=None):
+    mentions = find_mentions(text)
+    assert mentions, f"no date found in {text!r}"
+    w = resolve(mentions[0], running)
+    return (w.start, w.end, w.precision) if w else None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("on March 3, 1999, the envoy", (D(1999, 3, 3), D(1999, 3, 3), "day")),
+        ("on 3 March 1999 the envoy", (D(1999, 3, 3), D(1999, 3, 3), "day")),
+        ("in October 1973", (D(1973, 10, 1), D(1973, 10, 31), "month")),
+        ("in 1956", (D(1956, 1, 1), D(1956, 12, 31), "year")),
+        ("in the 1980s", (D(1980, 1, 1), D(1989, 12, 31), "decade")),
+        ("in the early 1960s", (D(1960, 1, 1), D(1963, 12, 31), "range")),
+        ("by the mid-1970s", (D(1974, 1, 1), D(1976, 12, 31), "range")),
+        ("in the late 1940s", (D(1947, 1, 1), D(1949, 12, 31), "range")),
+        ("between 1948 and 1953", (D(1948, 1, 1), D(1953, 12, 31), "range")),
+        ("from 1975 to 1990", (D(1975, 1, 1), D(1990, 12, 31), "range")),
+        ("the 1967–70 war of attrition", (D(1967, 1, 1), D(1970, 12, 31), "range")),
+        ("in the spring of 2003", (D(2003, 3, 1), D(2003, 5, 31), "range")),
+        ("in winter 1995", (D(1995, 12, 1), D(1996, 2, 29), "range")),
+        ("in late 2011", (D(2011, 9, 1), D(2011, 12, 31), "range")),
+        ("on 2001-09-11", (D(2001, 9, 11), D(2001, 9, 11), "day")),
+    ],
+)
+def test_explicit_windows(text, expected):
+    assert window_of(text) == expected
+
+
+def test_partial_date_takes_year_from_running_date():
+    running = RunningDate()
+    running.resolve_all(find_mentions("In 1994 the two sides met."))
+    (mention, window), = running.resolve_all(find_mentions("On 13 September the accord was signed."))
+    assert (window.start, window.precision, window.source) == (D(1994, 9, 13), "day", "context")
+
+
+def test_partial_date_without_any_earlier_date_stays_unresolved():
+    (mention, window), = RunningDate().resolve_all(find_mentions("On July 4 they met."))
+    assert window is None
+
+
+@pytest.mark.parametrize(
+    "first, second, expected",
+    [
+        ("in 1988", "the following year", (D(1989, 1, 1), "year")),
+        ("in 1988", "the previous year", (D(1987, 1, 1), "year")),
+        ("on May 2, 2004", "two days later", (D(2004, 5, 4), "day")),
+        ("on May 2, 2004", "a week later", (D(2004, 5, 9), "day")),
+        ("in March 2004", "three months later", (D(2004, 6, 1), "month")),
+        ("on May 2, 2004", "the next day", (D(2004, 5, 3), "day")),
+        ("in 1990", "later that year", (D(1990, 1, 1), "year")),
+    ],
+)
+def test_relative_dates_resolve_against_running_date(first, second, expected):
+    running = RunningDate()
+    running.resolve_all(find_mentions(first))
+    (_, window), = running.resolve_all(find_mentions(second))
+    assert (window.start, window.precision) == expected
+    assert window.source == "context"
+
+
+def test_citation_marker_is_never_a_day():
+    assert find_mentions("The treaty [17] was signed.") == []
+    assert all(m.text != "17" for m in find_mentions("In May [17] 1990 talks began."))
+
+
+def test_resolution_numbers_are_not_years():
+    assert find_mentions("Resolution 1701 passed.") == []
+    assert find_mentions("Resolution No. 1973 was adopted.") == []
+
+
+def test_running_date_ignores_broad_windows_when_a_precise_one_exists():
+    running = RunningDate()
+    running.resolve_all(find_mentions("On June 5, 1967 war broke out, ending the 1960s calm."))
+    assert running.current.start == D(1967, 6, 5)

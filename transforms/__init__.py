@@ -1,0 +1,1 @@
+"""Pure transforms: text in, Arrow tables out. No orchestration imports here."""

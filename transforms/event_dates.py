@@ -1,0 +1,144 @@
+"""Which date belongs to which event, and what it says about the event.
+
+A sentence can hold several dates and several events; the event's own date is
+the one in its clause, and a date inside "before/after <something> on D"
+dates the anchor, not the event. ANNOTATION.md: "encouraged X ... before the
+Declaration on November 15, 1988" is dated 1988, not November 15. These
+functions work on spaCy tokens and the mentions found by `transforms.dates`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from transforms.dates import DateMention, DateWindow, month_window
+
+_BEFORE = {"before", "prior", "until", "till", "ahead"}
+_AFTER = {"after", "following", "since"}
+
+
+@dataclass(frozen=True)
+class SentenceDate:
+    """A resolved mention located in the parsed sentence."""
+
+    mention: DateMention
+    window: DateWindow
+    head: object  # spaCy Token governing the mention
+
+
+def mention_head(doc, mention: DateMention):
+    """The syntactic head of the tokens that the mention covers."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def _ancestors_until(token, stop):
+    chain = []
+    current = token
+    while current is not None and current is not stop and current.head != current:
+        chain.append(current)
+        current = current.head
+    return chain
+
+
+def _is_ancestor(node, token) -> bool:
+    return node == token or any(a == node for a in token.ancestors)
+
+
+def _clause_marker(trigger) -> str | None:
+    """'after' when the trigger's clause is introduced by "after ..." (or "before ...")."""
+    for child in trigger.children:
+        if child.dep_ in ("mark", "prep") and child.lower_ in _BEFORE | _AFTER and child.i < trigger.i:
+            return child.lower_
+    if trigger.dep_ == "pcomp" and trigger.head.lower_ in _BEFORE | _AFTER:
+        return trigger.head.lower_
+    return None
+
+
+def _anchor_word(head, trigger) -> str | None:
+    """A "before/after" preposition between the date and the trigger, if any."""
+    current = head
+    while current is not None and current is not trigger and current.head != current:
+        if current.lower_ in _BEFORE | _AFTER and current.pos_ in ("ADP", "SCONJ"):
+            return current.lower_
+        if current.pos_ in ("VERB", "AUX") and current != head:
+            break
+        current = current.head
+    return None
+
+
+def before(window: DateWindow) -> DateWindow:
+    """The event happened shortly before the anchor: its month up to the anchor day."""
+    if window.precision == "day":
+        return DateWindow(window.start.replace(day=1), window.start, "range", window.source)
+    return window
+
+
+def after(window: DateWindow) -> DateWindow:
+    """The event happened shortly after the anchor: the anchor day and the month after it."""
+    if window.precision == "day":
+        return DateWindow(window.start, window.start + dt.timedelta(days=30), "range", window.source)
+    if window.precision == "month":
+        return month_window(window.start.year, window.start.month)
+    return window
+
+
+def distance(a, b) -> int:
+    """Tree distance between two tokens (edges through their lowest common ancestor)."""
+    path_a = [a, *a.ancestors]
+    path_b = [b, *b.ancestors]
+    ids_b = {t.i: n for n, t in enumerate(path_b)}
+    for n, t in enumerate(path_a):
+        if t.i in ids_b:
+            return n + ids_b[t.i]
+    return len(path_a) + len(path_b)
+
+
+def _governing_verb(token):
+    current = token.head if token.head != token else None
+    while current is not None:
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head == current:
+            return current if current.pos_ in ("VERB", "AUX", "NOUN") else None
+        current = current.head
+    return None
+
+
+def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str] | None:
+    """The window and date text of the event whose trigger token is `trigger`."""
+    if not dates:
+        return None
+    candidates = []
+    for item in dates:
+        if item.head is None:
+            continue
+        governor = _governing_verb(item.head)
+        inside_trigger = _is_ancestor(trigger, item.head)
+        # a date is eligible when it sits in the trigger's own phrase or in a
+        # clause that governs the trigger (a main-clause date covers its
+        # subordinate events); dates inside other, unrelated clauses are not
+        eligible = inside_trigger or governor is None or _is_ancestor(governor, trigger)
+        if not eligible:
+            continue
+        candidates.append((0 if inside_trigger else 1, distance(trigger, item.head), item))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    item = candidates[0][2]
+    window = item.window
+    anchor = _anchor_word(item.head, trigger) if _is_ancestor(trigger, item.head) else None
+    if anchor in _BEFORE:
+        window = before(window)
+    elif anchor in _AFTER:
+        window = after(window)
+    else:
+        marker = _clause_marker(trigger)
+        if marker in _AFTER and not _is_ancestor(trigger, item.head):
+            window = before(window)  # "after X did Y, Z said on D": Y happened before D
+        elif marker in _BEFORE and not _is_ancestor(trigger, item.head):
+            window = after(window)
+    return replace(window), item.mention.text

@@ -1,0 +1,496 @@
+"""Events from parsed sentences: CAMEO code, source, target, date.
+
+The method is transparent on purpose (users must be able to see why a row
+exists): a trigger from the lexicon (verb patterns, nominal patterns,
+modality words), actors from the dependency parse (subject, object,
+prepositional target, passive agent), dates from the event's own clause.
+When the rules are unsure, no event is emitted: a missing row is visible in
+evaluation, a wrong fallback code silently pollutes every chart.
+
+Rules that decide whether a trigger is an event at all:
+- content of an appeal, demand or refusal is not an event ("urged X to stop").
+- a purpose infinitive is not an event ("met X to discuss").
+- a participle modifying a noun is background, not an event ("commitments
+  signed by X").
+- negated triggers take the lexicon's `negated` code, or give no event.
+- aspectual verbs pass their subject to the event ("began to reduce").
+- modality turns the event into intent, root 03 ("ready to facilitate").
+- a statement whose complement holds a codable event is reported through
+  that event, not as a bare statement ("said Russia is ready to ...").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from transforms.actor_kb import ActorKB
+from transforms.actors import Actor, DocumentActors, Resolver, entity_of
+from transforms.dates import RunningDate, find_mentions
+from transforms.event_dates import SentenceDate, date_for_event, mention_head
+from transforms.lexicon import Lexicon, NounPattern, VerbPattern
+from transforms.segment import Sentence
+
+_ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", "seek", "proceed", "move"}
+_FAILURE = {"fail", "refuse", "decline", "neglect"}
+_CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "at", "into", "from")
+
+
+@dataclass(frozen=True)
+class ExtractedEvent:
+    """One event before ids are assigned; `trigger_start` is a char offset in the sentence."""
+
+    sentence_ordinal: int
+    code: str
+    trigger: str
+    trigger_start: int
+    source: Actor | None
+    target: Actor | None
+    date_start: dt.date | None = None
+    date_end: dt.date | None = None
+    date_precision: str = "none"
+    date_text: str | None = None
+    date_source: str = "none"
+
+
+@dataclass
+class _Candidate:
+    token: object
+    code: str
+    words: list = field(default_factory=list)
+    pattern: VerbPattern | NounPattern | None = None
+    sources: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    symmetric: bool = False
+    statement: bool = False
+
+
+# -- trigger matching -----------------------------------------------------------------
+
+
+def match_verb(token, lexicon: Lexicon) -> tuple[VerbPattern, list] | None:
+    """The longest verb pattern whose extra words follow `token` inside its subtree."""
+    patterns = lexicon.verb_patterns(token.lemma_)
+    if not patterns:
+        return None
+    following = [t for t in token.subtree if t.i > token.i and t.i <= token.i + 8]
+    for pattern in patterns:
+        matched = [token]
+        position = 0
+        for word in pattern.words[1:]:
+            hit = None
+            for n in range(position, len(following)):
+                candidate = following[n]
+                if candidate.lemma_.lower() == word or candidate.lower_ == word:
+                    hit = candidate
+                    position = n + 1
+                    break
+            if hit is None:
+                matched = None
+                break
+            matched.append(hit)
+        if matched:
+            return pattern, matched
+    return None
+
+
+def match_noun(token, lexicon: Lexicon) -> tuple[NounPattern, list] | None:
+    """The longest nominal pattern ending at `token` (head noun last)."""
+    for pattern in lexicon.noun_patterns(token.lemma_):
+        words = pattern.words
+        start = token.i - len(words) + 1
+        if start < 0:
+            continue
+        tokens = [token.doc[i] for i in range(start, token.i + 1)]
+        if all(t.lemma_.lower() == w or t.lower_ == w for t, w in zip(tokens, words)):
+            return pattern, tokens
+    return None
+
+
+def is_negated(token) -> bool:
+    return any(child.dep_ == "neg" for child in token.children)
+
+
+# -- argument finding ----------------------------------------------------------------
+
+
+def subject_of(verb):
+    """(subject token, passive?) of a verb, inherited through xcomp, conj and relative clauses."""
+    current = verb
+    for _ in range(6):
+        for child in current.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                if child.tag_ == "WDT" or child.lower_ in ("which", "that", "who") and current.dep_ == "relcl":
+                    return current.head, False
+                return child, False
+            if child.dep_ == "nsubjpass":
+                return child, True
+        if current.dep_ in ("xcomp", "conj", "advcl") and current.head != current:
+            if current.dep_ == "advcl" and current.tag_ != "VBG":
+                return None, False
+            current = current.head
+            continue
+        if current.dep_ == "relcl":
+            return current.head, False
+        break
+    return None, False
+
+
+def agent_of(verb):
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
+
+
+def direct_object(verb):
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative", "obj"):
+            return child
+    return None
+
+
+def prep_object(head, preposition: str):
+    """Object of `head`'s child preposition `preposition` (also "in favour of" chains)."""
+    for child in head.children:
+        if child.dep_ in ("prep", "agent", "dative") and child.lower_ == preposition:
+            for obj in child.children:
+                if obj.dep_ in ("pobj", "pcomp"):
+                    return obj
+    for child in head.children:
+        if child.dep_ in ("prep", "dobj", "pobj"):
+            found = prep_object(child, preposition)
+            if found is not None:
+                return found
+    return None
+
+
+class SentenceExtractor:
+    """Extracts the events of one parsed sentence; keeps the document's state."""
+
+    def __init__(self, lexicon: Lexicon, resolver: Resolver) -> None:
+        self.lexicon = lexicon
+        self.resolver = resolver
+
+    # -- candidates ------------------------------------------------------------------
+    def candidates(self, doc, when: dt.date | None) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        for token in doc:
+            if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
+                cand = self._verb_candidate(token, when)
+            elif token.pos_ in ("NOUN", "PROPN"):
+                cand = self._noun_candidate(token, when)
+            elif token.pos_ == "ADJ":
+                cand = self._modal_adjective(token, when)
+            else:
+                cand = None
+            if cand is not None:
+                found.append(cand)
+        return self._prune(found)
+
+    def _governor_candidate(self, token):
+        return token.head if token.head != token else None
+
+    def _verb_candidate(self, token, when) -> _Candidate | None:
+        if token.dep_ in ("acl", "amod"):
+            return None  # "commitments signed by X": background, not an event
+        if token.dep_ == "aux" or token.dep_ == "auxpass":
+            return None
+        governor = self._governor_candidate(token)
+        is_infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if governor is not None and governor.lemma_ in _FAILURE and token.dep_ == "xcomp":
+            return None  # "failed to recognise": nothing happened
+        modality = self.lexicon.modality_code(token.lemma_, "VERB")
+        xcomp = next((c for c in token.children if c.dep_ == "xcomp"), None)
+        if modality and xcomp is not None:
+            return self._intent(token, xcomp, modality, when)
+        if token.lemma_ in _ASPECTUAL:
+            return None  # the event is its complement
+        match = match_verb(token, self.lexicon)
+        if match is None:
+            dobj = direct_object(token)
+            if dobj is not None:
+                noun_modality = self.lexicon.modality_code(dobj.lemma_, "NOUN")
+                if noun_modality:
+                    return self._intent(token, dobj, noun_modality, when)
+            return None
+        pattern, words = match
+        if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
+            if governor.lemma_ not in _ASPECTUAL:
+                return None  # purpose or content clause of another verb
+        code = pattern.code
+        if is_negated(token):
+            if not pattern.negated:
+                return None
+            code = pattern.negated
+        cand = _Candidate(token, code, words, pattern, symmetric=code[:2] in ("04", "19", "20") or code in ("057", "06", "061"))
+        cand.statement = code[:2] == "01"
+        self._verb_arguments(cand, when)
+        return cand
+
+    def _intent(self, token, complement, code, when) -> _Candidate:
+        cand = _Candidate(token, code, [token])
+        subject, passive = subject_of(token)
+        if subject is None and token.dep_ in ("acomp", "attr", "dobj"):
+            subject, passive = subject_of(token.head)
+        cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
+        cand.targets = self._actors_in(complement, when, exclude=cand.sources)
+        return cand
+
+    def _modal_adjective(self, token, when) -> _Candidate | None:
+        code = self.lexicon.modality_code(token.lemma_, "ADJ")
+        if not code:
+            return None
+        complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
+        if complement is None:
+            return None
+        return self._intent(token, complement, code, when)
+
+    def _noun_candidate(self, token, when) -> _Candidate | None:
+        modality = self.lexicon.modality_code(token.lemma_, "NOUN")
+        if modality:
+            complement = next((c for c in token.children if c.dep_ in ("acl", "xcomp", "relcl")), None)
+            if complement is not None and token.dep_ != "dobj":
+                return self._intent(token, complement, modality, when)
+            return None
+        match = match_noun(token, self.lexicon)
+        if match is None:
+            return None
+        pattern, words = match
+        governor = token.head
+        if governor.pos_ in ("VERB", "AUX") and token.dep_ in ("dobj", "nsubj", "nsubjpass") and match_verb(governor, self.lexicon):
+            return None  # the verb already codes it ("signed a deal")
+        cand = _Candidate(token, pattern.code, words, pattern, symmetric=pattern.symmetric)
+        participants = self._noun_participants(token, pattern, when)
+        if not participants:
+            return None
+        cand.sources, cand.targets = participants
+        return cand
+
+    # -- arguments -------------------------------------------------------------------
+    def _verb_arguments(self, cand: _Candidate, when) -> None:
+        verb = cand.token
+        subject, passive = subject_of(verb)
+        pattern = cand.pattern
+        if passive:
+            agent = agent_of(verb)
+            cand.sources = self.resolver.resolve(agent, when) if agent is not None else []
+            cand.targets = self.resolver.resolve(subject, when) if subject is not None else []
+            return
+        cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
+        if cand.statement:
+            cand.targets = self._statement_target(verb, cand.sources, when)
+            return
+        cand.targets = self._target(verb, pattern, cand.sources, when)
+        if not cand.targets and cand.symmetric and len(cand.sources) >= 2:
+            cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
+
+    def _target(self, verb, pattern: VerbPattern, sources, when) -> list[Actor]:
+        prep = pattern.target_preposition if pattern else None
+        heads = []
+        if prep:
+            obj = prep_object(verb, prep)
+            if obj is not None:
+                heads.append(obj)
+        dobj = direct_object(verb)
+        if dobj is not None:
+            heads.append(dobj)
+        for head in heads:
+            found = [a for a in self.resolver.resolve(head, when) if a not in sources]
+            if found:
+                return found
+            inner = self._actors_in(head, when, exclude=sources, skip_self=True)
+            if inner:
+                return inner[:1]
+        for word in _TARGET_PREPS:
+            obj = prep_object(verb, word) if word != prep else None
+            if obj is not None and obj.head.head is verb:
+                found = [a for a in self.resolver.resolve(obj, when) if a not in sources]
+                if found:
+                    return found
+        return []
+
+    def _statement_target(self, verb, sources, when) -> list[Actor]:
+        """Whom a statement is about: the first actor in its complement that is not the speaker."""
+        complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+        exclude = list(sources)
+        for actor in sources:
+            if actor.country_code:
+                exclude.extend(a for a in self.resolver.seen.recent if a.actor_type == "state" and a.country_code == actor.country_code)
+        if complement is not None:
+            found = self._actors_in(complement, when, exclude=exclude)
+            if found:
+                return found[:1]
+        dobj = direct_object(verb)
+        if dobj is not None:
+            found = [a for a in self.resolver.resolve(dobj, when) if a not in exclude]
+            if found:
+                return found[:1]
+            if dobj.pos_ == "PROPN" and dobj.lower_ not in ("it",):
+                return [self.resolver.seen.note(Actor(dobj.text, "group", None), dobj.text)]
+        return []
+
+    def _actors_in(self, head, when, exclude=(), skip_self=False) -> list[Actor]:
+        """Actors named inside the phrase of `head`, in text order (relative clauses excluded)."""
+        found: list[Actor] = []
+        seen_heads = set()
+        for token in head.subtree:
+            if skip_self and token == head:
+                continue
+            if token.dep_ in ("relcl",) or any(a.dep_ == "relcl" and _within(head, a) for a in token.ancestors if a != head):
+                continue
+            if token.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ"):
+                continue
+            if token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN":
+                continue  # part of a longer name: resolved through its head
+            if token.i in seen_heads:
+                continue
+            seen_heads.add(token.i)
+            ent = entity_of(token)
+            if token.pos_ == "ADJ" and not (ent is not None and ent.label_ == "NORP"):
+                continue
+            if token.pos_ == "PRON" and token.lower_ not in ("he", "him", "she", "her"):
+                continue
+            for actor in self.resolver.resolve(token, when):
+                if actor not in exclude and actor not in found:
+                    found.append(actor)
+        return found
+
+    def _noun_participants(self, noun, pattern: NounPattern, when):
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        preps = pattern.participants or ("between", "with", "of", "by", "to")
+        for child in noun.children:
+            if child.dep_ != "prep" or child.lower_ not in preps:
+                continue
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            actors = self.resolver.resolve(obj, when)
+            if child.lower_ == "between":
+                sources.extend(actors[:1])
+                targets.extend(actors[1:2])
+            elif child.lower_ in ("of", "by"):
+                sources.extend(actors)
+            else:
+                targets.extend(actors)
+        for child in noun.lefts:
+            if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
+                actors = self.resolver.resolve(child, when)
+                if actors and child not in (noun,):
+                    if not sources:
+                        sources.extend(actors)
+                    elif not targets:
+                        targets.extend(actors)
+        if not sources and targets:
+            # "a telephone conversation with X, Y said": the other party is the clause subject
+            verb = noun.head
+            while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+                verb = verb.head
+            subject, _ = subject_of(verb)
+            if subject is not None:
+                sources = [a for a in self.resolver.resolve(subject, when) if a not in targets]
+        if not sources and not targets and pattern.symmetric and noun.dep_ == "pobj":
+            groups = [a for a in self._actors_in(noun.sent.root, when) if a.actor_type in ("group", "organization")]
+            if len(groups) == 2:
+                sources, targets = groups[:1], groups[1:]
+        if not sources and not targets:
+            return None
+        return sources, targets
+
+    # -- pruning ---------------------------------------------------------------------
+    def _prune(self, found: list[_Candidate]) -> list[_Candidate]:
+        """Drop content and purpose events and statements that report a codable event."""
+        by_token = {c.token.i: c for c in found}
+        keep = []
+        for cand in found:
+            token = cand.token
+            governor = by_token.get(token.head.i) if token.head != token else None
+            if governor is not None and governor is not cand:
+                if governor.code[:2] in _CONTENT_ROOTS and token.dep_ in ("xcomp", "ccomp", "advcl") and token.i > governor.token.i:
+                    continue
+                if governor.code[:2] == "03" and _within(governor.token, token) and token != governor.token:
+                    continue
+            if self._inside_content(cand, found):
+                continue
+            if cand.statement:
+                if any(o is not cand and not o.statement and _within(cand.token, o.token) and _in_complement(cand.token, o.token) for o in found):
+                    continue
+                if token.dep_ == "advcl" and token.tag_ == "VBG" and governor is not None:
+                    continue  # "called on X, reiterating ...": elaborates the main event
+            if not cand.sources and not cand.targets and cand.pattern is not None and isinstance(cand.pattern, NounPattern):
+                continue
+            keep.append(cand)
+        return keep
+
+    def _inside_content(self, cand: _Candidate, found: list[_Candidate]) -> bool:
+        """Nominal events inside what an appeal asks for are not events ("called for a meeting")."""
+        if not isinstance(cand.pattern, NounPattern):
+            return False
+        for other in found:
+            if other is cand or other.code[:2] not in _CONTENT_ROOTS | {"03"}:
+                continue
+            if _within(other.token, cand.token) and cand.token.i > other.token.i:
+                return True
+        return False
+
+
+def _within(ancestor, token) -> bool:
+    return token == ancestor or any(a == ancestor for a in token.ancestors)
+
+
+def _in_complement(statement, token) -> bool:
+    for child in statement.children:
+        if child.dep_ in ("ccomp", "xcomp") and _within(child, token):
+            return True
+    return False
+
+
+def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[ExtractedEvent]:
+    """One event per (source, target) pair, dated by the trigger's own clause."""
+    trigger_tokens = sorted(cand.words or [cand.token], key=lambda t: t.i)
+    trigger = " ".join(t.text for t in trigger_tokens)
+    dated = date_for_event(cand.token, dates)
+    sources = cand.sources[:3] or [None]
+    targets = cand.targets[:3] or [None]
+    events = []
+    for source in sources:
+        for target in targets:
+            if source is not None and source == target:
+                continue
+            kwargs = {}
+            if dated is not None:
+                window, text = dated
+                kwargs = dict(
+                    date_start=window.start,
+                    date_end=window.end,
+                    date_precision=window.precision,
+                    date_text=text,
+                    date_source=window.source,
+                )
+            events.append(
+                ExtractedEvent(ordinal, cand.code, trigger, cand.token.idx, source, target, **kwargs)
+            )
+    return events
+
+
+def extract_document(sentences: list[Sentence], nlp, kb: ActorKB, lexicon: Lexicon) -> tuple[list[ExtractedEvent], DocumentActors]:
+    """All events of one document, in sentence order, and the actors it mentions."""
+    resolver = Resolver(kb)
+    running = RunningDate()
+    events: list[ExtractedEvent] = []
+    extractor = SentenceExtractor(lexicon, resolver)
+    texts = [s.text for s in sentences]
+    for sentence, doc in zip(sentences, nlp.pipe(texts, batch_size=64)):
+        resolved = running.resolve_all(find_mentions(sentence.text))
+        dates = [SentenceDate(m, w, mention_head(doc, m)) for m, w in resolved if w is not None]
+        when = dates[0].window.start if dates else (running.current.start if running.current else None)
+        # register named actors in reading order first, so that pronouns and
+        # surnames resolve against what the sentence has said before them
+        for cand in extractor.candidates(doc, when):
+            events.extend(_expand(cand, sentence.ordinal, dates))
+    return events, resolver.seen

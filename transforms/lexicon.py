@@ -1,0 +1,126 @@
+"""The event lexicon: verb patterns, nominal patterns and modality words.
+
+Extraction knowledge lives in CSV files under `transforms/data/lexicon/` so
+that analysts can read, review and extend it without touching code. This
+module only parses those files into immutable lookups.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
+
+_PREPOSITIONS = frozenset(
+    "on for of in with against to from at into toward towards about over upon by between among".split()
+)
+
+
+@dataclass(frozen=True)
+class VerbPattern:
+    """A head verb lemma plus words that must follow it inside its subtree."""
+
+    words: tuple[str, ...]
+    code: str
+    negated: str | None
+    role: str  # "dobj", "prep:<word>", "none"
+
+    @property
+    def lemma(self) -> str:
+        return self.words[0]
+
+    @property
+    def target_preposition(self) -> str | None:
+        """The preposition whose object is the target ("call on X", "vote in favour of X")."""
+        if self.words[-1] in _PREPOSITIONS and len(self.words) > 1:
+            return self.words[-1]
+        if self.role.startswith("prep:"):
+            return self.role.split(":", 1)[1]
+        return None
+
+
+@dataclass(frozen=True)
+class NounPattern:
+    """A nominal event ("talks between X and Y"): head noun lemma last."""
+
+    words: tuple[str, ...]
+    code: str
+    symmetric: bool
+    participants: tuple[str, ...]
+
+    @property
+    def head(self) -> str:
+        return self.words[-1]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, tuple[VerbPattern, ...]]
+    nouns: dict[str, tuple[NounPattern, ...]]
+    modality: dict[tuple[str, str], str]  # (lemma, POS) -> CAMEO 03x code
+
+    def verb_patterns(self, lemma: str) -> tuple[VerbPattern, ...]:
+        return self.verbs.get(lemma.lower(), ())
+
+    def noun_patterns(self, lemma: str) -> tuple[NounPattern, ...]:
+        return self.nouns.get(lemma.lower(), ())
+
+    def modality_code(self, lemma: str, pos: str) -> str | None:
+        return self.modality.get((lemma.lower(), pos))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    """CSV rows, skipping `#` comment lines and blank lines."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(lines)
+    ]
+
+
+def _words(pattern: str) -> tuple[str, ...]:
+    return tuple(pattern.lower().split())
+
+
+def load_verbs(path: Path) -> dict[str, tuple[VerbPattern, ...]]:
+    grouped: dict[str, list[VerbPattern]] = defaultdict(list)
+    for row in _rows(path):
+        words = _words(row["pattern"])
+        if not words:
+            continue
+        pattern = VerbPattern(words, row["code"], row.get("negated") or None, row.get("role") or "dobj")
+        grouped[words[0]].append(pattern)
+    # longest (most specific) patterns first
+    return {k: tuple(sorted(v, key=lambda p: -len(p.words))) for k, v in grouped.items()}
+
+
+def load_nouns(path: Path) -> dict[str, tuple[NounPattern, ...]]:
+    grouped: dict[str, list[NounPattern]] = defaultdict(list)
+    for row in _rows(path):
+        words = _words(row["pattern"])
+        if not words:
+            continue
+        participants = tuple(p.strip() for p in row.get("participants", "").replace(",", ";").split(";") if p.strip())
+        symmetric = row.get("symmetric", "").lower() in ("true", "yes", "1")
+        grouped[words[-1]].append(NounPattern(words, row["code"], symmetric, participants))
+    return {k: tuple(sorted(v, key=lambda p: -len(p.words))) for k, v in grouped.items()}
+
+
+def load_modality(path: Path) -> dict[tuple[str, str], str]:
+    return {(row["lemma"].lower(), row["pos"].upper()): row["code"] for row in _rows(path) if row.get("lemma")}
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(directory: str | None = None) -> Lexicon:
+    """The lexicon from `directory` (default: the packaged one), parsed once per process."""
+    base = Path(directory) if directory else LEXICON_DIR
+    return Lexicon(
+        verbs=load_verbs(base / "verb_patterns.csv"),
+        nouns=load_nouns(base / "noun_patterns.csv"),
+        modality=load_modality(base / "modality.csv"),
+    )

@@ -1,0 +1,1 @@
+"""DDL, views and the Parquet-to-DuckDB publish of the event warehouse."""
