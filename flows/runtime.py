@@ -9,7 +9,6 @@ console so that the run's summary is readable. Warnings and errors still show.
 
 from __future__ import annotations
 
-import logging
 import os
 
 DEFAULTS = {
@@ -26,26 +25,6 @@ def configure() -> None:
     """Apply the defaults to this process's environment (before Prefect is imported)."""
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
-
-
-class _ShutdownNoise(logging.Filter):
-    """Drops the event-flush records that Prefect's temporary server logs while it stops.
-
-    They report that events could not be sent to a server that is going away
-    on purpose; records of any other kind pass untouched.
-    """
-
-    NOISE = ("Error flushing events", "Failed to send telemetry")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        return not any(text in message for text in self.NOISE)
-
-
-def quiet_shutdown_noise() -> None:
-    shutdown_filter = _ShutdownNoise()
-    for name in ("prefect", "prefect.events", "prefect.server", "prefect.server.services.telemetry", "prefect.events.clients"):
-        logging.getLogger(name).addFilter(shutdown_filter)
 
 
 configure()
