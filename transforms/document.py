@@ -2,16 +2,19 @@
 
 This is the unit of work that the flow distributes (one call per batch of
 documents, so that a Dask cluster can spread batches later): plain data in,
-plain tables out, with no orchestration concerns.
+plain tables out, with no orchestration concerns. Row-level quality rules
+(transforms/quality.py) run here, per document, so that a bad row is held
+back with its reason before any table of the run is assembled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from transforms import ids, schemas, tables
+from transforms import ids, quality, schemas, tables
 from transforms.actor_kb import ActorKB
 from transforms.extract import extract_document
 from transforms.ingest import SourceDocument
@@ -35,23 +38,43 @@ class DocumentTables:
     citations: pa.Table
     events: pa.Table
     actors: pa.Table
+    quarantine: pa.Table = field(default_factory=schemas.QUARANTINE.empty_table)
 
 
 def segment(doc: SourceDocument) -> SegmentedDocument:
     return SegmentedDocument(ids.document_id(doc.sha256), doc, tuple(split_sentences(doc.text)))
 
 
-def extract(seg: SegmentedDocument, nlp, kb: ActorKB, lexicon: Lexicon) -> DocumentTables:
-    sentences = list(seg.sentences)
+def extract(
+    seg: SegmentedDocument,
+    nlp,
+    kb: ActorKB,
+    lexicon: Lexicon,
+    *,
+    run_id: str = "",
+    today: dt.date | None = None,
+    max_sentence_chars: int | None = None,
+) -> DocumentTables:
+    """The document's rows; rows that break a row-level rule go to `quarantine` instead."""
+    sentences, held_back = quality.split_long_sentences(seg.document_id, seg.sentences, max_sentence_chars)
     events, seen = extract_document(sentences, nlp, kb, lexicon)
+    events, unknown = quality.split_unknown_codes(seg.document_id, events)
     used = {e.source for e in events} | {e.target for e in events}
     aliases = {actor: forms for actor, forms in seen.aliases.items() if actor in used}
+    actors = tables.actors_table(aliases)
+    event_rows, bad_events = quality.quarantine_events(
+        tables.events_table(seg.document_id, events),
+        set(actors["actor_id"].to_pylist()),
+        quality.MIN_EVENT_DATE,
+        quality.max_event_date(today),
+    )
     return DocumentTables(
         document_id=seg.document_id,
         sentences=tables.sentences_table(seg.document_id, sentences),
         citations=tables.citations_table(seg.document_id, sentences),
-        events=tables.events_table(seg.document_id, events),
-        actors=tables.actors_table(aliases),
+        events=event_rows,
+        actors=actors,
+        quarantine=quality.quarantine_table(held_back + unknown + bad_events, run_id),
     )
 
 
@@ -63,4 +86,5 @@ def combine(parts: list[DocumentTables]) -> dict[str, pa.Table]:
         "citations": tables.concat([p.citations for p in parts], schemas.CITATIONS),
         "events": tables.concat([p.events for p in parts], schemas.EVENTS),
         "actors": tables.merge_actor_rows(actors.to_pylist()),
+        "quarantine": tables.concat([p.quarantine for p in parts], schemas.QUARANTINE),
     }

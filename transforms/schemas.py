@@ -24,6 +24,11 @@ DOCUMENTS = pa.schema(
         pa.field("status", pa.string(), nullable=False),
         pa.field("encoding", pa.string()),
         pa.field("n_chars", pa.int64(), nullable=False),
+        # what cleaning did to the text (markup removed, control characters replaced)
+        pa.field("note", pa.string()),
+        # the extractor that produced this document's rows (see transforms/fingerprint.py);
+        # NULL for rows published before fingerprints existed, which are re-extracted
+        pa.field("extractor_fingerprint", pa.string()),
     ]
 )
 
@@ -94,6 +99,54 @@ PIPELINE_RUNS = pa.schema(
         pa.field("n_events", pa.int64(), nullable=False),
         pa.field("validation_success", pa.bool_()),
         pa.field("message", pa.string()),
+        pa.field("n_extracted", pa.int64(), nullable=False),
+        pa.field("n_reused", pa.int64(), nullable=False),
+        pa.field("n_files_skipped", pa.int64(), nullable=False),
+        pa.field("n_quarantined", pa.int64(), nullable=False),
+        pa.field("extractor_fingerprint", pa.string()),
+    ]
+)
+
+#: Rows kept out of the published tables by a row-level rule (transforms/quality.py).
+QUARANTINE = pa.schema(
+    [
+        pa.field("table_name", pa.string(), nullable=False),
+        pa.field("row_id", pa.string(), nullable=False),
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("sentence_id", pa.string()),
+        pa.field("rule", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("payload", pa.string()),  # the row as JSON, for inspection
+    ]
+)
+
+#: One row per input file per run: what happened to it and why.
+INPUT_FILES = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("path", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("outcome", pa.string(), nullable=False),
+        pa.field("reason", pa.string()),
+        pa.field("note", pa.string()),
+        pa.field("document_id", pa.string()),
+        pa.field("n_bytes", pa.int64()),
+        pa.field("encoding", pa.string()),
+    ]
+)
+
+#: One row per expectation per run (the GX checkpoint results, failed runs included).
+VALIDATION_RESULTS = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("table_name", pa.string(), nullable=False),
+        pa.field("expectation", pa.string(), nullable=False),
+        pa.field("column_name", pa.string()),
+        pa.field("success", pa.bool_(), nullable=False),
+        pa.field("unexpected_count", pa.int64()),
+        pa.field("details", pa.string()),
     ]
 )
 
@@ -105,6 +158,19 @@ TABLES: dict[str, pa.Schema] = {
     "actors": ACTORS,
     "events": EVENTS,
 }
+
+#: Document-bound tables: rows belong to one document and are replaced with it.
+DOCUMENT_TABLES: dict[str, pa.Schema] = {**TABLES, "quarantine": QUARANTINE}
+
+#: Run-log tables: rebuilt at each publish from the run records in DIR/runs/.
+RUN_TABLES: dict[str, pa.Schema] = {
+    "pipeline_runs": PIPELINE_RUNS,
+    "input_files": INPUT_FILES,
+    "validation_results": VALIDATION_RESULTS,
+}
+
+#: Every published table, in load order.
+ALL_TABLES: dict[str, pa.Schema] = {**DOCUMENT_TABLES, **RUN_TABLES}
 
 DATE_PRECISIONS = ("day", "month", "year", "decade", "range", "none")
 DATE_SOURCES = ("explicit", "context", "none")

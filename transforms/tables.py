@@ -21,7 +21,11 @@ from transforms.segment import Sentence
 
 
 def documents_table(
-    docs: Iterable[SourceDocument], n_sentences: dict[str, int], run_id: str, ingested_at: dt.datetime
+    docs: Iterable[SourceDocument],
+    n_sentences: dict[str, int],
+    run_id: str,
+    ingested_at: dt.datetime,
+    extractor_fingerprint: str | None = None,
 ) -> pa.Table:
     """One row per usable document (duplicates and failures are reported, not published)."""
     rows = []
@@ -41,6 +45,8 @@ def documents_table(
                 "status": doc.status,
                 "encoding": doc.encoding,
                 "n_chars": len(doc.text or ""),
+                "note": doc.note,
+                "extractor_fingerprint": extractor_fingerprint,
             }
         )
     return schemas.table_from_rows(rows, schemas.DOCUMENTS)

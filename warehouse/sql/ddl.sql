@@ -11,7 +11,9 @@ CREATE TABLE documents (
     run_id        VARCHAR NOT NULL,
     status        VARCHAR NOT NULL,
     encoding      VARCHAR,
-    n_chars       BIGINT NOT NULL
+    n_chars       BIGINT NOT NULL,
+    note          VARCHAR,
+    extractor_fingerprint VARCHAR
 );
 
 CREATE TABLE sentences (
@@ -72,5 +74,49 @@ CREATE TABLE pipeline_runs (
     n_sentences        BIGINT NOT NULL,
     n_events           BIGINT NOT NULL,
     validation_success BOOLEAN,
-    message            VARCHAR
+    message            VARCHAR,
+    n_extracted        BIGINT NOT NULL,
+    n_reused           BIGINT NOT NULL,
+    n_files_skipped    BIGINT NOT NULL,
+    n_quarantined      BIGINT NOT NULL,
+    extractor_fingerprint VARCHAR
+);
+
+-- Rows held back by a row-level quality rule; one row per (row, rule).
+CREATE TABLE quarantine (
+    table_name    VARCHAR NOT NULL,
+    row_id        VARCHAR NOT NULL,
+    document_id   VARCHAR NOT NULL,
+    sentence_id   VARCHAR,
+    rule          VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,
+    run_id        VARCHAR NOT NULL,
+    payload       VARCHAR,
+    PRIMARY KEY (table_name, row_id, rule)
+);
+
+-- Every input file of every run: status, outcome and reason.
+CREATE TABLE input_files (
+    run_id        VARCHAR NOT NULL,
+    path          VARCHAR NOT NULL,
+    name          VARCHAR NOT NULL,
+    status        VARCHAR NOT NULL,
+    outcome       VARCHAR NOT NULL,
+    reason        VARCHAR,
+    note          VARCHAR,
+    document_id   VARCHAR,
+    n_bytes       BIGINT,
+    encoding      VARCHAR,
+    PRIMARY KEY (run_id, path)
+);
+
+-- Great Expectations checkpoint results, one row per expectation per run.
+CREATE TABLE validation_results (
+    run_id           VARCHAR NOT NULL,
+    table_name       VARCHAR NOT NULL,
+    expectation      VARCHAR NOT NULL,
+    column_name      VARCHAR,
+    success          BOOLEAN NOT NULL,
+    unexpected_count BIGINT,
+    details          VARCHAR
 );
