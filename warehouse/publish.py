@@ -1,18 +1,40 @@
-"""Publish validated tables: Parquet snapshot plus DuckDB file, switched in one step.
+"""Publish validated tables: a complete new snapshot, switched in by one atomic rename.
 
 Layout of a warehouse folder `DIR`:
 
-    DIR/events.duckdb              the current database (a real file, replaced by rename)
-    DIR/parquet -> snapshots/<id>/parquet    the current Parquet tree (a symlink, replaced by rename)
-    DIR/snapshots/<id>/            complete snapshots, newest kept up to a count
-    DIR/runs/<run_id>.json         one record per run, also the failed ones
+    DIR/current -> snapshots/<id>                 THE pointer: replacing it publishes a run
+    DIR/events.duckdb -> current/events.duckdb    the DuckDB database (a fixed symlink)
+    DIR/parquet -> current/parquet                the Parquet tree (a fixed symlink)
+    DIR/snapshots/<id>/                           complete snapshots: events.duckdb,
+                                                  parquet/<table>/part-0.parquet, manifest.json;
+                                                  the newest are kept up to a count
+    DIR/snapshots/<id>.tmp/                       a snapshot being built (never read)
+    DIR/runs/<run_id>.json                        one record per run, failed ones too
+    DIR/data_docs/<run_id>/index.html             Great Expectations Data Docs per run
+    DIR/.lock                                     the writers' lock (warehouse/lock.py)
 
-A run builds its whole snapshot (Parquet and a DuckDB file) in a temporary
-folder beside the current one and switches to it with `os.replace`, so a
-reader sees either the old warehouse or the new one, never a mix, and a run
-killed at any moment leaves the last good warehouse as it was. Readers that
-hold the old DuckDB file open keep reading it: replacing a path does not
-touch an open file.
+Why one pointer: a run used to switch the Parquet symlink and then rename the
+DuckDB file, two steps, so a reader (or a run killed in between) could see
+the new Parquet beside the old database. Now the database and the Parquet
+tree of a run live in the same snapshot folder, both user-facing paths go
+through `DIR/current`, and publishing is a single `os.replace` of that
+symlink: before it readers see the old run everywhere, after it the new run
+everywhere. A reader that opens both paths resolves `current` at each open,
+so a run switching between its two opens can still give it two runs; a
+reader that needs several Parquet tables from one run resolves `DIR/current`
+once (or reads `manifest.json`) and reads below that folder.
+
+Readers are never locked out and never disturbed: a run builds its DuckDB
+file in its own snapshot folder (no reader has it open), never opens the
+current one, and old snapshots are removed only when they fall out of the
+kept count; a reader holding an old file open keeps reading it (Linux keeps
+an unlinked file alive for whoever has it open).
+
+Killing a run at any moment leaves the last good warehouse readable and
+complete: before the switch nothing user-visible changed; after it the new
+snapshot is complete. The next run, holding the lock, cleans what a killed
+run left (`recover`): temporary folders and links, a complete snapshot that
+never became current, and a run record still marked `running`.
 
 Publishing is incremental: the previous snapshot's rows are kept, except those
 of the documents this run publishes again (same content id or same source
@@ -21,10 +43,11 @@ path), which are replaced, so a rerun never duplicates anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -32,12 +55,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transforms.schemas import PIPELINE_RUNS, TABLES
+from transforms.schemas import DOCUMENT_TABLES, RUN_TABLES
 from transforms.tables import merge_actor_rows
+from warehouse import faults, lock, runlog
 
 SQL_DIR = Path(__file__).parent / "sql"
 DB_NAME = "events.duckdb"
+MANIFEST = "manifest.json"
 DEFAULT_KEEP_SNAPSHOTS = 3
+TMP_SUFFIX = ".tmp"
 
 
 @dataclass(frozen=True)
@@ -53,28 +79,88 @@ class WarehousePaths:
         return self.root / "parquet"
 
     @property
+    def current(self) -> Path:
+        return self.root / "current"
+
+    @property
     def snapshots(self) -> Path:
         return self.root / "snapshots"
 
     @property
     def runs(self) -> Path:
-        return self.root / "runs"
+        return self.root / runlog.RUNS_DIR
+
+    @property
+    def data_docs(self) -> Path:
+        return self.root / "data_docs"
 
     def table_dir(self, table: str) -> Path:
         return self.parquet / table
 
 
+def keep_snapshots_setting() -> int:
+    """EVENTLEDGER_KEEP_SNAPSHOTS, else the default (at least 1: the current one)."""
+    raw = os.environ.get("EVENTLEDGER_KEEP_SNAPSHOTS", "").strip()
+    try:
+        return max(1, int(raw)) if raw else DEFAULT_KEEP_SNAPSHOTS
+    except ValueError:
+        return DEFAULT_KEEP_SNAPSHOTS
+
+
+# -- reading the published snapshot --------------------------------------------------
+
+
+def current_snapshot(paths: WarehousePaths) -> str | None:
+    """The id of the published snapshot (also from the older two-link layout)."""
+    for link, depth in ((paths.current, 0), (paths.parquet, 1)):
+        if link.is_symlink():
+            target = Path(os.readlink(link))
+            if depth == 0:
+                return target.name
+            if target.parts[:1] == ("snapshots",):
+                return target.parent.name
+    return None
+
+
+def current_dir(paths: WarehousePaths) -> Path | None:
+    """The published snapshot folder, resolved once (None before the first publish)."""
+    snap = current_snapshot(paths)
+    if snap is None:
+        return None
+    folder = paths.snapshots / snap
+    return folder if folder.is_dir() else None
+
+
+def _read_table(folder: Path, schema: pa.Schema) -> pa.Table:
+    """All Parquet files of one table; columns added since the file was written read as NULL."""
+    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    if not files:
+        return schema.empty_table()
+    parts = []
+    for file in files:
+        table = pq.read_table(file)
+        columns = [
+            table[f.name].cast(f.type) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+            for f in schema
+        ]
+        parts.append(pa.Table.from_arrays(columns, schema=schema))
+    return pa.concat_tables(parts)
+
+
 def read_current(paths: WarehousePaths) -> dict[str, pa.Table]:
-    """The published tables of the current snapshot (empty tables where none)."""
-    tables = {}
-    for name, schema in TABLES.items():
-        folder = paths.table_dir(name)
-        files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-        if files:
-            tables[name] = pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
-        else:
-            tables[name] = schema.empty_table()
-    return tables
+    """The published document tables of the current snapshot (empty tables where none)."""
+    folder = current_dir(paths)
+    if folder is None and paths.parquet.is_dir():  # a plain folder from the oldest layout
+        parquet = paths.parquet
+    else:
+        parquet = folder / "parquet" if folder is not None else None
+    return {
+        name: _read_table(parquet / name, schema) if parquet is not None else schema.empty_table()
+        for name, schema in DOCUMENT_TABLES.items()
+    }
+
+
+# -- merging a run into the previous snapshot ----------------------------------------
 
 
 def _keep_rows(table: pa.Table, column: str, drop: set[str]) -> pa.Table:
@@ -84,33 +170,64 @@ def _keep_rows(table: pa.Table, column: str, drop: set[str]) -> pa.Table:
     return table.filter(pc.fill_null(mask, True))
 
 
-def merge_with_previous(previous: dict[str, pa.Table], new: dict[str, pa.Table], prune: bool = False) -> dict[str, pa.Table]:
+def relocate_documents(documents: pa.Table, locations: dict[str, tuple[str, str]]) -> pa.Table:
+    """Give kept documents their current (name, source_uri) when the same content moved to another path."""
+    if not locations or documents.num_rows == 0:
+        return documents
+    rows = documents.to_pylist()
+    changed = False
+    for row in rows:
+        where = locations.get(row["document_id"])
+        if where and (row["name"], row["source_uri"]) != where:
+            row["name"], row["source_uri"] = where
+            changed = True
+    return pa.Table.from_pylist(rows, schema=documents.schema) if changed else documents
+
+
+def merge_with_previous(
+    previous: dict[str, pa.Table],
+    new: dict[str, pa.Table],
+    prune: bool = False,
+    seen_ids: set[str] | None = None,
+) -> dict[str, pa.Table]:
     """The tables to publish: previous rows minus the replaced documents, plus the new rows.
 
-    With `prune`, documents that this run did not see are dropped as well.
+    A previous document is replaced when this run publishes the same content
+    id, or a new content at the same path (a changed file replaces exactly
+    its own rows). `seen_ids` are previous documents this run found again
+    unchanged and did not re-extract: they are kept as they are. With
+    `prune`, documents this run did not see at all are dropped.
     """
+    seen_ids = set(seen_ids or ())
+    empty = {name: schema.empty_table() for name, schema in DOCUMENT_TABLES.items()}
+    previous = {**empty, **previous}
+    new = {**empty, **new}
     new_docs = new["documents"]
     new_ids = set(new_docs["document_id"].to_pylist())
     new_uris = set(new_docs["source_uri"].to_pylist())
     old_docs = previous["documents"]
-    replaced = {
-        doc_id
-        for doc_id, uri in zip(old_docs["document_id"].to_pylist(), old_docs["source_uri"].to_pylist())
-        if prune or doc_id in new_ids or uri in new_uris
-    }
+    replaced = set()
+    for doc_id, uri in zip(old_docs["document_id"].to_pylist(), old_docs["source_uri"].to_pylist()):
+        if doc_id in seen_ids and doc_id not in new_ids:
+            continue
+        if doc_id in new_ids or uri in new_uris or prune:
+            replaced.add(doc_id)
     old_sentences = _keep_rows(previous["sentences"], "document_id", replaced)
     kept_sentence_ids = set(old_sentences["sentence_id"].to_pylist())
     old_citations = previous["citations"].filter(
         pc.is_in(previous["citations"]["sentence_id"], value_set=pa.array(sorted(kept_sentence_ids), pa.string()))
     ) if previous["citations"].num_rows else previous["citations"]
     merged = {
-        "documents": pa.concat_tables([_keep_rows(old_docs, "document_id", replaced), new_docs]),
+        "documents": pa.concat_tables([_keep_rows(old_docs, "document_id", replaced), new_docs.cast(old_docs.schema)]),
         "sentences": pa.concat_tables([old_sentences, new["sentences"]]),
         "citations": pa.concat_tables([old_citations, new["citations"]]),
         "events": pa.concat_tables([_keep_rows(previous["events"], "document_id", replaced), new["events"]]),
+        "quarantine": pa.concat_tables(
+            [_keep_rows(previous["quarantine"], "document_id", replaced), new["quarantine"]]
+        ),
     }
     merged["actors"] = _merge_actors(previous["actors"], new["actors"], merged["events"])
-    return {name: merged[name].cast(TABLES[name]) for name in TABLES}
+    return {name: merged[name].cast(DOCUMENT_TABLES[name]) for name in DOCUMENT_TABLES}
 
 
 def _merge_actors(old: pa.Table, new: pa.Table, events: pa.Table) -> pa.Table:
@@ -119,59 +236,64 @@ def _merge_actors(old: pa.Table, new: pa.Table, events: pa.Table) -> pa.Table:
     return merge_actor_rows(row for row in old.to_pylist() + new.to_pylist() if row["actor_id"] in used)
 
 
+# -- run records (kept here under their old names) -----------------------------------
+
+
 def read_run_records(paths: WarehousePaths) -> list[dict]:
-    """Every run's record, oldest first (a corrupt record is skipped, not fatal)."""
-    records = []
-    if paths.runs.is_dir():
-        for file in sorted(paths.runs.glob("*.json")):
-            try:
-                records.append(json.loads(file.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                continue
-    return sorted(records, key=lambda r: r.get("started_at", ""))
+    return runlog.read_records(paths.root)
 
 
 def write_run_record(paths: WarehousePaths, record: dict) -> None:
-    """Record a run (atomically: write a temporary file, then rename)."""
-    paths.runs.mkdir(parents=True, exist_ok=True)
-    target = paths.runs / f"{record['run_id']}.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, default=str, indent=2), encoding="utf-8")
-    os.replace(tmp, target)
+    runlog.write_record(paths.root, record)
 
 
 def runs_table(records: list[dict]) -> pa.Table:
-    import datetime as dt
-
-    def ts(value):
-        return dt.datetime.fromisoformat(value) if isinstance(value, str) and value else value
-
-    rows = [
-        {name: (ts(rec.get(name)) if name in ("started_at", "finished_at") else rec.get(name)) for name in PIPELINE_RUNS.names}
-        for rec in records
-    ]
-    for row in rows:
-        for count in ("n_documents", "n_sentences", "n_events"):
-            row[count] = row[count] or 0
-    return pa.Table.from_pylist(rows, schema=PIPELINE_RUNS)
+    return runlog.runs_table(records)
 
 
-def _write_parquet(folder: Path, tables: dict[str, pa.Table]) -> None:
-    for name, table in tables.items():
+# -- building a snapshot -------------------------------------------------------------
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush a finished snapshot to disk before it can become current (power loss, not just kill)."""
+    for root, dirs, files in os.walk(folder):
+        for name in files:
+            _fsync(Path(root) / name)
+        _fsync(Path(root))
+
+
+def _write_parquet(folder: Path, tables: dict[str, pa.Table]) -> dict[str, dict]:
+    written = {}
+    for n, (name, table) in enumerate(tables.items()):
         target = folder / name
         target.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, target / "part-0.parquet", compression="zstd")
+        written[name] = {"rows": table.num_rows, "files": [f"parquet/{name}/part-0.parquet"]}
+        if n == 0:
+            faults.pause_point("parquet")
+    return written
 
 
-def build_database(db_path: Path, parquet_dir: Path) -> None:
-    """A fresh DuckDB file from a Parquet tree: DDL, load, views, checkpoint."""
+def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = None) -> None:
+    """A fresh DuckDB file from a Parquet tree: DDL, load and views in one transaction, then a checkpoint."""
+    names = tables or [*DOCUMENT_TABLES, *RUN_TABLES]
     con = duckdb.connect(str(db_path))
     try:
         con.execute("BEGIN TRANSACTION")
         con.execute((SQL_DIR / "ddl.sql").read_text(encoding="utf-8"))
-        for name in [*TABLES, "pipeline_runs"]:
+        for n, name in enumerate(names):
             files = str(parquet_dir / name / "*.parquet")
             con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{files}')")
+            if n == 0:
+                faults.pause_point("duckdb")
         con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
@@ -180,32 +302,87 @@ def build_database(db_path: Path, parquet_dir: Path) -> None:
 
 
 def _replace_symlink(link: Path, target: str) -> None:
-    tmp = link.with_name(f".{link.name}.tmp")
+    """Point `link` at `target` with one rename (readers see the old or the new target)."""
+    if link.is_symlink() and os.readlink(link) == target:
+        return
+    tmp = link.with_name(f".{link.name}{TMP_SUFFIX}")
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(target, tmp)
-    if link.exists() and not link.is_symlink():
-        shutil.rmtree(link)  # a plain folder from an older layout
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain folder from the oldest layout (not atomic, once)
     os.replace(tmp, link)
 
 
-def cleanup_incomplete(paths: WarehousePaths) -> None:
-    """Remove what a killed run left behind (temporary snapshots and files)."""
+def _ensure_links(paths: WarehousePaths) -> None:
+    """The fixed user-facing links through `current` (also migrates the two-link layout)."""
+    _replace_symlink(paths.parquet, os.path.join("current", "parquet"))
+    _replace_symlink(paths.database, os.path.join("current", DB_NAME))
+
+
+@dataclass
+class Recovery:
+    """What `recover` cleaned up, for the run summary and the tests."""
+
+    removed: list[str] = field(default_factory=list)
+    closed_runs: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.removed or self.closed_runs)
+
+    def describe(self) -> str:
+        parts = []
+        if self.closed_runs:
+            parts.append(f"closed {len(self.closed_runs)} interrupted run record(s)")
+        if self.removed:
+            parts.append(f"removed {len(self.removed)} leftover(s) of an interrupted run")
+        return "; ".join(parts)
+
+
+def recover(paths: WarehousePaths, active_run: str | None = None) -> Recovery:
+    """Clean what killed runs left behind. Call it holding the warehouse lock.
+
+    Safe at any time: it never touches the current snapshot or anything a
+    reader can reach through `DIR/current`. `active_run` is the caller's own
+    run, whose record is `running` because it is alive.
+    """
+    report = Recovery()
+    current = current_snapshot(paths)
     if paths.snapshots.is_dir():
-        for item in paths.snapshots.iterdir():
-            if item.name.endswith(".tmp"):
+        for item in sorted(paths.snapshots.iterdir()):
+            if item.name.endswith(TMP_SUFFIX):
                 shutil.rmtree(item, ignore_errors=True)
-    for leftover in paths.root.glob(".*.tmp"):
+                report.removed.append(str(item))
+    for leftover in list(paths.root.glob(f".*{TMP_SUFFIX}")) + list(paths.root.glob(f"{DB_NAME}.*{TMP_SUFFIX}*")):
         if leftover.is_symlink() or leftover.is_file():
             leftover.unlink(missing_ok=True)
-    for leftover in paths.root.glob(f"{DB_NAME}.*.tmp*"):
-        leftover.unlink(missing_ok=True)
+            report.removed.append(str(leftover))
+    if paths.runs.is_dir():
+        for leftover in paths.runs.glob(f".*{TMP_SUFFIX}"):
+            leftover.unlink(missing_ok=True)
+    if paths.data_docs.is_dir():
+        for item in paths.data_docs.iterdir():
+            if item.name.endswith(TMP_SUFFIX):
+                shutil.rmtree(item, ignore_errors=True)
+                report.removed.append(str(item))
+    snapshots = {p.name for p in paths.snapshots.iterdir() if p.is_dir()} if paths.snapshots.is_dir() else set()
+    report.closed_runs = runlog.close_interrupted(paths.root, current, exclude={active_run})
+    # a complete snapshot that never became current: its run was killed at the switch
+    statuses = {r["run_id"]: r.get("status") for r in runlog.read_records(paths.root)}
+    for name in sorted(snapshots):
+        if name != current and name != active_run and statuses.get(name) != runlog.PUBLISHED:
+            shutil.rmtree(paths.snapshots / name, ignore_errors=True)
+            report.removed.append(str(paths.snapshots / name))
+    if current is not None and (paths.snapshots / current).is_dir():
+        if not paths.current.is_symlink():  # killed between the pointer and the fixed links on migration
+            _replace_symlink(paths.current, os.path.join("snapshots", current))
+        _ensure_links(paths)
+    return report
 
 
-def current_snapshot(paths: WarehousePaths) -> str | None:
-    if paths.parquet.is_symlink():
-        return Path(os.readlink(paths.parquet)).parent.name
-    return None
+def cleanup_incomplete(paths: WarehousePaths) -> None:
+    """Kept for callers of the older API: `recover` does this and more."""
+    recover(paths)
 
 
 def prune_snapshots(paths: WarehousePaths, keep: int) -> None:
@@ -213,31 +390,93 @@ def prune_snapshots(paths: WarehousePaths, keep: int) -> None:
     if not paths.snapshots.is_dir():
         return
     current = current_snapshot(paths)
-    complete = sorted(p for p in paths.snapshots.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
+    complete = sorted(p for p in paths.snapshots.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
     for old in complete[: max(0, len(complete) - max(keep, 1))]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(root: Path, run_id: str, tables: dict[str, pa.Table], run_record: dict, keep: int = DEFAULT_KEEP_SNAPSHOTS) -> Path:
-    """Write a new snapshot and make it current. Returns the snapshot folder."""
+def prune_data_docs(paths: WarehousePaths, keep: int) -> None:
+    """Keep the Data Docs of the newest `keep` runs, and always those of the current snapshot."""
+    if not paths.data_docs.is_dir():
+        return
+    current = current_snapshot(paths)
+    runs = sorted(p for p in paths.data_docs.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
+    for old in runs[: max(0, len(runs) - max(keep, 1))]:
+        if old.name != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def data_docs_staging(paths: WarehousePaths, run_id: str) -> Path:
+    """An empty folder where a run's Data Docs are rendered before `install_data_docs`."""
+    staging = paths.data_docs / f"{run_id}{TMP_SUFFIX}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def install_data_docs(paths: WarehousePaths, run_id: str, keep: int = DEFAULT_KEEP_SNAPSHOTS) -> Path:
+    """Move a run's rendered Data Docs to `DIR/data_docs/<run_id>/` (one rename), prune old ones."""
+    final = paths.data_docs / run_id
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(paths.data_docs / f"{run_id}{TMP_SUFFIX}", final)
+    prune_data_docs(paths, keep)
+    return final
+
+
+def _manifest(run_id: str, written: dict[str, dict]) -> dict:
+    return {
+        "run_id": run_id,
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "database": DB_NAME,
+        "tables": written,
+    }
+
+
+def publish(
+    root: Path,
+    run_id: str,
+    tables: dict[str, pa.Table],
+    run_record: dict,
+    keep: int = DEFAULT_KEEP_SNAPSHOTS,
+    wait: float = lock.DEFAULT_WAIT_SECONDS,
+) -> Path:
+    """Write a new snapshot and make it current in one rename. Returns the snapshot folder.
+
+    Takes the warehouse lock (re-entrant: a no-op when the caller holds it).
+    """
     paths = WarehousePaths(Path(root))
     paths.root.mkdir(parents=True, exist_ok=True)
-    paths.snapshots.mkdir(exist_ok=True)
-    cleanup_incomplete(paths)
-    staging = paths.snapshots / f"{run_id}.tmp"
-    staging.mkdir()
-    runs = read_run_records(paths)
-    runs = [r for r in runs if r.get("run_id") != run_id] + [run_record]
-    _write_parquet(staging / "parquet", {**tables, "pipeline_runs": runs_table(runs)})
-    build_database(staging / DB_NAME, staging / "parquet")
-    final = paths.snapshots / run_id
-    os.replace(staging, final)
-    # switch: the Parquet pointer, then the database file (both single renames)
-    _replace_symlink(paths.parquet, os.path.join("snapshots", run_id, "parquet"))
-    db_tmp = paths.root / f"{DB_NAME}.{run_id}.tmp"
-    shutil.copyfile(final / DB_NAME, db_tmp)
-    os.replace(db_tmp, paths.database)
-    write_run_record(paths, run_record)
-    prune_snapshots(paths, keep)
-    return final
+    with lock.hold(paths.root, run_id=run_id, wait=wait):
+        paths.snapshots.mkdir(exist_ok=True)
+        recover(paths, active_run=run_id)
+        final = paths.snapshots / run_id
+        if current_snapshot(paths) == run_id:  # a retry after the switch: only the bookkeeping is left
+            runlog.write_record(paths.root, run_record)
+            prune_snapshots(paths, keep)
+            return final
+        if final.exists():  # complete but never switched to (a retry after a failure at the switch)
+            shutil.rmtree(final)
+        staging = paths.snapshots / f"{run_id}{TMP_SUFFIX}"
+        staging.mkdir()
+        records = [r for r in runlog.read_records(paths.root) if r.get("run_id") != run_id] + [run_record]
+        document_tables = {
+            name: (tables[name] if name in tables else schema.empty_table()).cast(schema)
+            for name, schema in DOCUMENT_TABLES.items()
+        }
+        written = _write_parquet(staging / "parquet", {**document_tables, **runlog.run_tables(records)})
+        build_database(staging / DB_NAME, staging / "parquet")
+        (staging / MANIFEST).write_text(json.dumps(_manifest(run_id, written), indent=2), encoding="utf-8")
+        _fsync_tree(staging)
+        os.replace(staging, final)
+        _fsync(paths.snapshots)
+        faults.pause_point("switch")
+        # the one step that publishes: readers move from the old snapshot to the new one
+        _replace_symlink(paths.current, os.path.join("snapshots", run_id))
+        _ensure_links(paths)
+        _fsync(paths.root)
+        runlog.write_record(paths.root, run_record)
+        prune_snapshots(paths, keep)
+        return final

@@ -1,0 +1,180 @@
+"""Snapshot publishing: one atomic pointer, recovery after a kill, readers never disturbed.
+
+Small tables built here; the real flow and real kills are in tests/test_faults.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import REPO
+from tests.test_warehouse import count, publish_run, record, small_tables
+from transforms import schemas
+from warehouse import lock, runlog
+from warehouse import publish as wh
+
+
+def ddl_tables() -> dict[str, list[str]]:
+    text = (wh.SQL_DIR / "ddl.sql").read_text()
+    tables = {}
+    for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", text, re.S):
+        tables[name] = [line.strip().split()[0] for line in body.splitlines()
+                        if line.strip() and not line.strip().startswith(("PRIMARY KEY", "--"))]
+    return tables
+
+
+def test_ddl_matches_every_published_schema():
+    ddl = ddl_tables()
+    assert set(ddl) == set(schemas.ALL_TABLES)
+    for name, schema in schemas.ALL_TABLES.items():
+        assert ddl[name] == schema.names, name
+
+
+def latest_published(root) -> str:
+    con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "SELECT max(run_id) FROM pipeline_runs WHERE status = 'published'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_one_pointer_and_database_and_parquet_agree(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
+    assert os.readlink(tmp_path / "current") == os.path.join("snapshots", "20240101T000001Z-b")
+    assert os.readlink(tmp_path / "events.duckdb") == os.path.join("current", "events.duckdb")
+    assert os.readlink(tmp_path / "parquet") == os.path.join("current", "parquet")
+    assert latest_published(tmp_path) == "20240101T000001Z-b"
+    runs = pq.read_table(tmp_path / "parquet" / "pipeline_runs").to_pylist()
+    assert max(r["run_id"] for r in runs) == "20240101T000001Z-b"
+    manifest = json.loads((tmp_path / "current" / "manifest.json").read_text())
+    assert manifest["run_id"] == "20240101T000001Z-b"
+    assert manifest["tables"]["documents"]["rows"] == 2
+    for table in schemas.ALL_TABLES:
+        assert count(tmp_path, table) >= 0
+    assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / "snapshots").glob("*.tmp"))
+
+
+def test_keep_count_is_configurable(tmp_path):
+    for n in range(4):
+        publish_run(tmp_path, f"20240101T00000{n}Z-x", small_tables())
+    wh.publish(tmp_path, "20240101T000009Z-x", wh.read_current(wh.WarehousePaths(tmp_path)),
+               record("20240101T000009Z-x"), keep=1)
+    assert [p.name for p in (tmp_path / "snapshots").iterdir()] == ["20240101T000009Z-x"]
+    assert count(tmp_path, "pipeline_runs") == 5
+
+
+def kill_leftovers(root):
+    """What runs killed at different points leave behind."""
+    paths = wh.WarehousePaths(root)
+    (paths.snapshots / "20240102T000000Z-killed.tmp" / "parquet").mkdir(parents=True)  # killed while writing
+    os.symlink("snapshots/nowhere", root / ".current.tmp")  # killed while switching
+    orphan = paths.snapshots / "20240102T000001Z-orphan"  # killed just before the switch
+    shutil.copytree(paths.snapshots / wh.current_snapshot(paths), orphan)
+    runlog.write_record(root, {**record("20240102T000001Z-orphan"), "status": "running", "finished_at": None})
+    (paths.data_docs / "20240102T000001Z-orphan.tmp").mkdir(parents=True)
+
+
+def test_recovery_cleans_what_killed_runs_left(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    kill_leftovers(tmp_path)
+    report = wh.recover(wh.WarehousePaths(tmp_path))
+    assert report.closed_runs == ["20240102T000001Z-orphan"]
+    assert len(report.removed) == 4
+    assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == ["20240101T000000Z-a"]
+    assert not (tmp_path / ".current.tmp").is_symlink()
+    closed = runlog.read_record(tmp_path, "20240102T000001Z-orphan")
+    assert closed["status"] == "failed" and closed["message"].startswith("interrupted")
+    assert count(tmp_path, "events") == 1
+    publish_run(tmp_path, "20240103T000000Z-c", small_tables(doc_id="doc_c", uri="/in/c.txt"))
+    con = duckdb.connect(str(tmp_path / "events.duckdb"), read_only=True)
+    try:
+        rows = con.execute("SELECT run_id, status FROM pipeline_runs ORDER BY run_id").fetchall()
+    finally:
+        con.close()
+    assert rows == [("20240101T000000Z-a", "published"), ("20240102T000001Z-orphan", "failed"),
+                    ("20240103T000000Z-c", "published")]
+
+
+def test_a_run_killed_after_the_switch_is_closed_as_published(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    runlog.write_record(tmp_path, {**record("20240101T000000Z-a"), "status": "running"})  # record never closed
+    report = wh.recover(wh.WarehousePaths(tmp_path))
+    assert report.closed_runs == ["20240101T000000Z-a"]
+    assert runlog.read_record(tmp_path, "20240101T000000Z-a")["status"] == "published"
+    assert (tmp_path / "snapshots" / "20240101T000000Z-a").is_dir()
+
+
+def test_a_retried_publish_after_the_switch_does_not_rebuild(tmp_path):
+    final = publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    before = (final / "events.duckdb").stat().st_mtime_ns
+    wh.publish(tmp_path, "20240101T000000Z-a", wh.read_current(wh.WarehousePaths(tmp_path)), record("20240101T000000Z-a"))
+    assert (final / "events.duckdb").stat().st_mtime_ns == before
+
+
+def test_the_two_link_layout_is_migrated_and_old_columns_read_as_null(tmp_path):
+    """A warehouse written before this layout: a real events.duckdb and parquet -> snapshots/<id>/parquet."""
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    snap = tmp_path / "snapshots" / "20240101T000000Z-a"
+    for link in ("events.duckdb", "parquet", "current"):
+        (tmp_path / link).unlink()
+    shutil.copyfile(snap / "events.duckdb", tmp_path / "events.duckdb")
+    os.symlink("snapshots/20240101T000000Z-a/parquet", tmp_path / "parquet")
+    docs_file = snap / "parquet" / "documents" / "part-0.parquet"
+    pq.write_table(pq.read_table(docs_file).drop_columns(["note", "extractor_fingerprint"]), docs_file)
+    previous = wh.read_current(wh.WarehousePaths(tmp_path))
+    assert previous["documents"]["extractor_fingerprint"].to_pylist() == [None]
+    publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
+    assert (tmp_path / "events.duckdb").is_symlink() and count(tmp_path, "documents") == 2
+
+
+def test_a_reader_holding_the_old_database_keeps_reading_it(tmp_path):
+    """A separate process (DuckDB allows one writer per file) keeps its connection across a publish and a prune."""
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    script = textwrap.dedent(f"""
+        import sys, duckdb
+        con = duckdb.connect({str(tmp_path / 'events.duckdb')!r}, read_only=True)
+        print(con.execute("SELECT count(*) FROM documents").fetchone()[0], flush=True)
+        sys.stdin.readline()
+        print(con.execute("SELECT count(*) FROM documents").fetchone()[0], flush=True)
+    """)
+    reader = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "1"
+        publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
+        wh.publish(tmp_path, "20240101T000002Z-c", wh.read_current(wh.WarehousePaths(tmp_path)),
+                   record("20240101T000002Z-c"), keep=1)  # the reader's snapshot is deleted now
+        assert count(tmp_path, "documents") == 2
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "1"
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert reader.returncode == 0
+
+
+def test_publish_waits_for_the_lock(tmp_path):
+    from tests.test_lock import hold_in_subprocess
+
+    proc = hold_in_subprocess(tmp_path)
+    try:
+        with pytest.raises(lock.WarehouseBusy):
+            wh.publish(tmp_path, "20240101T000000Z-a", small_tables(), record("20240101T000000Z-a"), wait=0.3)
+        assert not (tmp_path / "current").exists()
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
