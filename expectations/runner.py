@@ -1,29 +1,40 @@
-"""Run the declarative GX suites in `expectations/suites/` on in-memory tables.
+"""Run the declarative GX suites in `expectations/suites/` as checkpoints on in-memory tables.
 
 Suites are JSON files that name GX 1.x expectation types and their arguments;
 three placeholders keep them declarative while depending on the run:
 `{"$columns": "<table>"}` (the contract's column list from
 `transforms.schemas`), `{"$ref": "<table>.<column>"}` (the values of another
 table's column: foreign keys) and `{"$param": "<name>"}` (a figure from the
-run, such as the number of input sentences). Frames are validated before
-anything is loaded: GX 1.24 cannot validate DuckDB tables through SQLAlchemy.
+run, such as the number of input sentences, or a date bound). Frames are
+validated before anything is loaded: GX 1.24 cannot validate DuckDB tables
+through SQLAlchemy.
+
+Each table runs as a GX Checkpoint (one validation definition, the table's
+suite). The results come back as a ValidationReport whose rows become the
+`validation_results` table, and, when a folder is given, GX renders its
+Data Docs (HTML) there. A fresh ephemeral context per call keeps one run's
+results from mixing with another's in a long-lived process; creating one
+costs about 10 ms.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from transforms.schemas import TABLES
+from transforms.quality import MIN_EVENT_DATE, max_event_date
+from transforms.schemas import ALL_TABLES
 
 SUITES_DIR = Path(__file__).parent / "suites"
+DOCS_SITE = "eventledger"
+_DETAIL_SAMPLE = 5
 
 
 @dataclass(frozen=True)
@@ -35,20 +46,38 @@ class ExpectationOutcome:
     unexpected_count: int | None = None
     sample: tuple = ()
     observed: str | None = None
+    exception: str | None = None
 
     def describe(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
         detail = ""
-        if self.unexpected_count:
+        if self.exception:
+            detail = f": raised {self.exception}"
+        elif self.unexpected_count:
             detail = f": {self.unexpected_count} unexpected, e.g. {list(self.sample)[:3]}"
         elif self.observed is not None:
             detail = f": observed {self.observed}"
         return f"{self.expectation} on {where}{detail}"
 
+    def record(self) -> dict:
+        """One row of `validation_results` (without the run id)."""
+        details = {"sample": list(self.sample)[:_DETAIL_SAMPLE], "observed": self.observed}
+        if self.exception:
+            details["exception"] = self.exception
+        return {
+            "table_name": self.table,
+            "expectation": self.expectation,
+            "column_name": self.column,
+            "success": self.success,
+            "unexpected_count": self.unexpected_count,
+            "details": json.dumps(details, default=str, ensure_ascii=False),
+        }
+
 
 @dataclass
 class ValidationReport:
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    data_docs: Path | None = None
 
     @property
     def success(self) -> bool:
@@ -66,6 +95,14 @@ class ValidationReport:
         lines += [f"  - {o.describe()}" for o in self.failures]
         return "\n".join(lines)
 
+    def records(self) -> list[dict]:
+        return [o.record() for o in self.outcomes]
+
+
+def default_params(today: dt.date | None = None) -> dict:
+    """Parameters every run supplies: the accepted event date range."""
+    return {"min_event_date": MIN_EVENT_DATE, "max_event_date": max_event_date(today)}
+
 
 def load_suite(table: str, suites_dir: Path = SUITES_DIR) -> dict:
     with (suites_dir / f"{table}.json").open(encoding="utf-8") as handle:
@@ -77,7 +114,7 @@ def _resolve(value, tables: dict[str, pd.DataFrame], params: dict):
     if isinstance(value, dict) and len(value) == 1:
         (key, arg), = value.items()
         if key == "$columns":
-            return [f.name for f in TABLES[arg]]
+            return [f.name for f in ALL_TABLES[arg]]
         if key == "$ref":
             table, column = arg.split(".", 1)
             return sorted({v for v in tables[table][column].tolist() if v is not None})
@@ -90,40 +127,37 @@ def _resolve(value, tables: dict[str, pd.DataFrame], params: dict):
     return value
 
 
-@lru_cache(maxsize=1)
-def _context():
-    """One ephemeral GX context per process, with analytics and progress bars off."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
+def _quiet_gx_loggers() -> None:
     # GX pins some of its module loggers to INFO (e.g. "created temporary
     # directory for docs site"); keep its warnings and errors, drop the chatter.
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("great_expectations"):
             logging.getLogger(name).setLevel(logging.WARNING)
 
+
+def _context(data_docs_dir: Path | None = None):
+    """A fresh ephemeral GX context: analytics and progress bars off, one Data Docs site or none."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    _quiet_gx_loggers()
     context = gx.get_context(mode="ephemeral")
+    _quiet_gx_loggers()
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.analytics_enabled = False
+    for site in list(context.list_data_docs_sites()):
+        context.delete_data_docs_site(site)  # the default site would render into /tmp
+    if data_docs_dir is not None:
+        context.add_data_docs_site(
+            DOCS_SITE,
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
     return context
-
-
-def _batch(context, table: str, frame: pd.DataFrame):
-    source_name = "eventledger_frames"
-    try:
-        source = context.data_sources.get(source_name)
-    except (KeyError, ValueError, LookupError):
-        source = context.data_sources.add_pandas(source_name)
-    try:
-        asset = source.get_asset(table)
-    except (KeyError, ValueError, LookupError):
-        asset = source.add_dataframe_asset(table)
-    try:
-        definition = asset.get_batch_definition("whole")
-    except (KeyError, ValueError, LookupError):
-        definition = asset.add_batch_definition_whole_dataframe("whole")
-    return definition.get_batch(batch_parameters={"dataframe": frame})
 
 
 def to_frame(table: pa.Table) -> pd.DataFrame:
@@ -132,16 +166,67 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None) if len(frame) else frame
 
 
-def validate_tables(tables: dict[str, pa.Table], params: dict | None = None, suites_dir: Path = SUITES_DIR) -> ValidationReport:
-    """Validate every table that has a suite; the report lists each expectation's outcome."""
+def _checkpoint(context, name: str, suite):
+    """A checkpoint validating the dataframe passed at run time against `suite`."""
     import great_expectations as gx
+
+    source = context.data_sources.add_pandas(f"{name}_frames")
+    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
+    suite = context.suites.add(suite)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    return context.checkpoints.add(
+        gx.Checkpoint(name=f"eventledger_{name}", validation_definitions=[definition], actions=[],
+                      result_format="SUMMARY")
+    )
+
+
+def _outcomes(table: str, result) -> list[ExpectationOutcome]:
+    outcomes = []
+    for validation in result.run_results.values():
+        for item in validation.results:
+            config = item.expectation_config
+            res = item.result or {}
+            observed = res.get("observed_value")
+            info = item.exception_info or {}
+            raised = info.get("raised_exception") if isinstance(info, dict) else False
+            outcomes.append(
+                ExpectationOutcome(
+                    table=table,
+                    expectation=config.type,
+                    column=config.kwargs.get("column") or config.kwargs.get("column_A")
+                    or (",".join(config.kwargs["column_list"]) if config.kwargs.get("column_list") else None),
+                    success=bool(item.success),
+                    unexpected_count=res.get("unexpected_count"),
+                    sample=tuple(res.get("partial_unexpected_list") or ()),
+                    observed=None if observed is None else str(observed),
+                    exception=(info.get("exception_message") or "exception") if raised else None,
+                )
+            )
+    return outcomes
+
+
+def validate_tables(
+    tables: dict[str, pa.Table],
+    params: dict | None = None,
+    suites_dir: Path = SUITES_DIR,
+    data_docs_dir: Path | None = None,
+    run_name: str | None = None,
+) -> ValidationReport:
+    """Run one checkpoint per table that has a suite; the report lists each expectation's outcome.
+
+    With `data_docs_dir`, GX Data Docs for this validation are rendered there.
+    """
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    params = params or {}
+    params = {**default_params(), **(params or {})}
     frames = {name: to_frame(table) for name, table in tables.items()}
-    context = _context()
+    context = _context(data_docs_dir)
+    run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))
     report = ValidationReport()
-    for name in TABLES:
+    order = [*ALL_TABLES, *sorted(set(frames) - set(ALL_TABLES))]
+    for name in order:
         if name not in frames or not (suites_dir / f"{name}.json").exists():
             continue
         spec = load_suite(name, suites_dir)
@@ -149,21 +234,13 @@ def validate_tables(tables: dict[str, pa.Table], params: dict | None = None, sui
             ExpectationConfiguration(type=item["type"], kwargs=_resolve(item["kwargs"], frames, params))
             for item in spec["expectations"]
         ]
-        suite = gx.ExpectationSuite(name=f"{name}_suite", expectations=[c.to_domain_obj() for c in configs])
-        result = _batch(context, name, frames[name]).validate(suite, result_format="SUMMARY")
-        for item in result.results:
-            config = item.expectation_config
-            res = item.result or {}
-            observed = res.get("observed_value")
-            report.outcomes.append(
-                ExpectationOutcome(
-                    table=name,
-                    expectation=config.type,
-                    column=config.kwargs.get("column") or config.kwargs.get("column_A"),
-                    success=bool(item.success),
-                    unexpected_count=res.get("unexpected_count"),
-                    sample=tuple(res.get("partial_unexpected_list") or ()),
-                    observed=None if observed is None else str(observed),
-                )
-            )
+        suite = gx.ExpectationSuite(
+            name=f"{name}_suite", expectations=[c.to_domain_obj() for c in configs],
+            meta={"description": spec.get("description", "")},
+        )
+        result = _checkpoint(context, name, suite).run(batch_parameters={"dataframe": frames[name]}, run_id=run_id)
+        report.outcomes.extend(_outcomes(name, result))
+    if data_docs_dir is not None:
+        context.build_data_docs(site_names=[DOCS_SITE])
+        report.data_docs = Path(data_docs_dir)
     return report
