@@ -16,6 +16,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 WAREHOUSE_SETTING = "EVENTLEDGER_WAREHOUSE"
 ACTORS_SETTING = "EVENTLEDGER_ACTORS"
+WAIT_SETTING = "EVENTLEDGER_LOCK_WAIT"
+KEEP_SETTING = "EVENTLEDGER_KEEP_SNAPSHOTS"
+DEFAULT_WAIT = 5.0
+#: Exit status when another run holds the warehouse (EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
+#: Files listed per group in the run summary; the rest are counted (all are in the run record).
+LIST_LIMIT = 20
 
 EXAMPLE_SQL = (
     "SELECT date_start, event_code, source_name, target_name, trigger "
@@ -70,6 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"extra actor CSV (same columns as organizations.csv); repeatable; also ${ACTORS_SETTING} (path list)",
     )
     run.add_argument("--prune", action="store_true", help="drop published documents that are not among the inputs")
+    run.add_argument(
+        "--reextract",
+        action="store_true",
+        help="extract every input document again, even those published unchanged by the same extractor",
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="if another run holds the warehouse, wait this long for it, then give up with exit status 75 "
+        f"(default: ${WAIT_SETTING} or {DEFAULT_WAIT:g})",
+    )
+    run.add_argument(
+        "--keep-snapshots",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"complete snapshots kept for rollback and for readers of older files (default: ${KEEP_SETTING} or 3)",
+    )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
     ev = sub.add_parser(
@@ -91,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"Example:\n  eventledger query \"{EXAMPLE_SQL}\"",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    query.add_argument("sql", metavar="SQL", help="the query (tables: documents, sentences, citations, actors, events, pipeline_runs; view events_flat)")
+    query.add_argument("sql", metavar="SQL", help="the query (tables: documents, sentences, citations, actors, events, "
+                       "quarantine, pipeline_runs, input_files, validation_results; view events_flat)")
     _add_warehouse(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     return parser
@@ -108,34 +136,89 @@ def _actors_files(args) -> list[str]:
     return files
 
 
+def _wait_seconds(args) -> float:
+    if args.wait is not None:
+        return max(0.0, args.wait)
+    try:
+        return max(0.0, float(os.environ.get(WAIT_SETTING, DEFAULT_WAIT)))
+    except ValueError:
+        return DEFAULT_WAIT
+
+
 def cmd_run(args) -> int:
-    from flows.pipeline import pipeline  # heavy: Prefect, spaCy
+    """Take the warehouse lock first (fast, before Prefect starts), then run the flow holding it."""
+    import datetime as dt
+
+    from warehouse import lock, runlog
 
     warehouse = (args.warehouse or default_warehouse()).resolve()
     paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
-    summary = pipeline(paths, str(warehouse), _actors_files(args), args.prune)
+    actors = _actors_files(args)
+    wait = _wait_seconds(args)
+    run_id = runlog.new_run_id()
+    try:
+        with lock.hold(warehouse, run_id=run_id, wait=wait):
+            from flows.pipeline import pipeline  # heavy: Prefect, spaCy
+
+            summary = pipeline(paths, str(warehouse), actors, args.prune, run_id=run_id,
+                               keep_snapshots=args.keep_snapshots, wait=wait, reextract=args.reextract)
+    except lock.WarehouseBusy as exc:
+        now = dt.datetime.now(dt.timezone.utc).isoformat()
+        record = runlog.write_record(warehouse, {
+            "run_id": run_id, "started_at": now, "finished_at": now, "status": runlog.FAILED,
+            "message": str(exc), "pid": os.getpid(), "warehouse": str(warehouse), "files": [], "validation": [],
+        })
+        print(f"eventledger: run not started: {exc}", file=sys.stderr)
+        print(f"details: {record}", file=sys.stderr)
+        return EXIT_BUSY
     if args.json:
-        print(json.dumps({**summary.record(), "warehouse": str(warehouse), "files": summary.files}, default=str, indent=2))
+        print(json.dumps({**summary.record(), "warehouse": str(warehouse)}, default=str, indent=2))
     else:
         print(render_summary(summary, warehouse))
     if not summary.published:
         print(f"eventledger: run failed: {summary.message}", file=sys.stderr)
-        print(f"details: {warehouse / 'runs' / (summary.run_id + '.json')}", file=sys.stderr)
+        docs = f" (data docs: {summary.data_docs})" if summary.data_docs else ""
+        print(f"details: {summary.details}{docs}", file=sys.stderr)
         return 1
     return 0
 
 
+def _listing(title: str, items: list[str], details) -> list[str]:
+    if not items:
+        return []
+    lines = [f"    {title}:"]
+    lines += [f"      - {item}" for item in items[:LIST_LIMIT]]
+    if len(items) > LIST_LIMIT:
+        lines.append(f"      … and {len(items) - LIST_LIMIT} more (all in {details})")
+    return lines
+
+
 def render_summary(summary, warehouse: Path) -> str:
+    """A short, readable account of the run, however many files it read."""
     lines = [f"run {summary.run_id}: {summary.status}"]
-    problems = [(p, s, r) for p, s, r in summary.files if s != "ok"]
-    lines.append(f"  documents : {summary.n_documents} published, {len(problems)} skipped")
-    for path, status, reason in problems:
-        lines.append(f"    - {path}: {status} ({reason})")
+    if summary.recovered:
+        lines.append(f"  recovered : {summary.recovered}")
+    files = summary.files
+    skipped = [f for f in files if f.outcome == "skipped"]
+    published = len(files) - len(skipped)
+    lines.append(
+        f"  files     : {len(files)} read: {published} document(s) "
+        f"({summary.n_extracted} extracted, {summary.n_reused} unchanged), {len(skipped)} skipped"
+    )
+    lines += _listing("skipped", [f"{f.path}: {f.status} ({f.reason})" for f in skipped], summary.details)
+    lines += _listing("with a note", [f"{f.path}: {f.status} ({f.note})" for f in files
+                                      if f.outcome == "extracted" and f.note], summary.details)
+    lines.append(f"  documents : {summary.n_documents}")
     lines.append(f"  sentences : {summary.n_sentences}")
     lines.append(f"  events    : {summary.n_events}")
+    if summary.n_quarantined:
+        rules = ", ".join(f"{rule} {n}" for rule, n in summary.quarantine_by_rule.items())
+        lines.append(f"  quarantine: {summary.n_quarantined} row(s) held back ({rules})")
     if summary.validation is not None:
         verdict = "passed" if summary.validation.success else "FAILED"
         lines.append(f"  validation: {verdict} ({summary.validation.summary().splitlines()[0]})")
+    if summary.data_docs:
+        lines.append(f"  data docs : {summary.data_docs}")
     if summary.published:
         lines.append(f"  warehouse : {warehouse / 'events.duckdb'}")
         lines.append(f"              {warehouse / 'parquet'}/<table>/")

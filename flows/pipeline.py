@@ -1,33 +1,66 @@
-"""The eventledger flow: ingest -> segment -> extract -> validate -> publish.
+"""The eventledger flow: ingest -> segment -> extract -> quarantine -> validate -> publish.
 
 Orchestration only: every task wraps a pure function from `transforms`,
-`expectations` or `warehouse`. Retries are for transient failures (file
-reads); deterministic steps are not retried, because bad data fails the same
-way twice. Extraction runs in batches of documents so that a parallel task
-runner (Dask, through prefect-dask) can spread them later.
+`expectations` or `warehouse`. What the flow decides:
+
+- one run at a time per warehouse: the whole run holds the warehouse lock
+  (re-entrant, so the command line may already hold it);
+- incremental work: a document whose content id is already published by the
+  same extractor (transforms/fingerprint.py) is not extracted again, its
+  published rows are kept as they are;
+- retries only for transient I/O failures (reading inputs, reading the
+  previous snapshot, publishing); deterministic steps (segmentation,
+  extraction, validation) are never retried, because bad data fails the same
+  way twice;
+- every run leaves a record: `running` when it starts, `published` or
+  `failed` with a one-line reason when it ends, whatever went wrong.
+
+Extraction runs in batches of documents so that a parallel task runner
+(Dask, through prefect-dask) can spread them later.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import socket
 import sys
-import uuid
-from dataclasses import dataclass, field
+import traceback
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from flows import runtime  # noqa: F401  (sets Prefect defaults before Prefect is imported)
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, task
 
-from expectations.runner import ValidationReport, validate_tables
-from transforms import document, ingest, tables
-from transforms.actor_kb import load_actor_kb
-from transforms.lexicon import load_lexicon
-from transforms.nlp import load_pipeline
+from expectations.runner import ValidationReport, default_params, validate_tables
+from transforms import document, ids, ingest, quality, schemas, tables
+from transforms.fingerprint import extractor_fingerprint
+from transforms.nlp import ModelNotFound, choose_model
+from warehouse import faults, lock, runlog
 from warehouse import publish as warehouse
 
 BATCH_SIZE = 25
+
+EXTRACTED, REUSED, SKIPPED = "extracted", "reused", "skipped"
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one input file in this run (a row of `input_files`)."""
+
+    path: str
+    name: str
+    status: str
+    outcome: str
+    reason: str | None = None
+    note: str | None = None
+    document_id: str | None = None
+    n_bytes: int | None = None
+    encoding: str | None = None
 
 
 @dataclass
@@ -38,17 +71,31 @@ class RunSummary:
     warehouse: str
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
-    status: str = "running"
+    status: str = runlog.RUNNING
     n_documents: int = 0
     n_sentences: int = 0
     n_events: int = 0
+    n_extracted: int = 0
+    n_reused: int = 0
+    n_files_skipped: int = 0
+    n_quarantined: int = 0
+    quarantine_by_rule: dict[str, int] = field(default_factory=dict)
     validation: ValidationReport | None = None
-    files: list[tuple[str, str, str | None]] = field(default_factory=list)  # (path, status, reason)
+    files: list[FileOutcome] = field(default_factory=list)
     message: str | None = None
+    extractor_fingerprint: str | None = None
+    data_docs: str | None = None
+    recovered: str | None = None
+    traceback: str | None = None
 
     @property
     def published(self) -> bool:
-        return self.status == "published"
+        return self.status == runlog.PUBLISHED
+
+    @property
+    def details(self) -> Path:
+        """The run record: where a failed run's details are."""
+        return runlog.record_path(Path(self.warehouse), self.run_id)
 
     def record(self) -> dict:
         return {
@@ -61,97 +108,252 @@ class RunSummary:
             "n_events": self.n_events,
             "validation_success": None if self.validation is None else self.validation.success,
             "message": self.message,
+            "n_extracted": self.n_extracted,
+            "n_reused": self.n_reused,
+            "n_files_skipped": self.n_files_skipped,
+            "n_quarantined": self.n_quarantined,
+            "extractor_fingerprint": self.extractor_fingerprint,
+            "quarantine_by_rule": self.quarantine_by_rule,
+            "warehouse": self.warehouse,
+            "data_docs": self.data_docs,
+            "recovered": self.recovered,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "files": [asdict(f) for f in self.files],
+            "validation": self.validation.records() if self.validation is not None else [],
+            "traceback": self.traceback,
         }
 
 
 def new_run_id(now: dt.datetime) -> str:
-    """Sortable by time (snapshots are kept newest-last), unique across machines."""
-    return f"{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
+    return runlog.new_run_id(now)
 
 
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=1)
-def ingest_task(paths: list[str]) -> list[ingest.SourceDocument]:
-    return ingest.read_documents(ingest.discover(paths))
+#: errnos that a retry cannot fix: the same call fails the same way.
+_PERMANENT_ERRNOS = {
+    errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.EROFS,
+    errno.ELOOP, errno.ENAMETOOLONG, errno.EINVAL, errno.EEXIST, errno.ENOTEMPTY,
+}
+
+
+def is_transient(exc: BaseException | None) -> bool:
+    """An I/O error worth one more try (a busy or flaky disk, a network file system), not a bug or bad data."""
+    return isinstance(exc, OSError) and exc.errno not in _PERMANENT_ERRNOS
+
+
+def retry_transient_io(task, task_run, state) -> bool:
+    """Prefect `retry_condition_fn`: retry only transient I/O errors."""
+    try:
+        state.result()
+    except BaseException as exc:  # the task's own exception, re-raised by `result()`
+        return is_transient(exc)
+    return False
+
+
+_io_retries = dict(retries=2, retry_delay_seconds=1, retry_condition_fn=retry_transient_io)
+
+
+@task(name="ingest", **_io_retries)
+def ingest_task(paths: list[str], max_bytes: int) -> list[ingest.SourceDocument]:
+    return ingest.read_documents(ingest.discover(paths, report_links=True), max_bytes)
+
+
+@task(name="load-previous", **_io_retries)
+def load_previous_task(root: str) -> dict[str, pa.Table]:
+    return warehouse.read_current(warehouse.WarehousePaths(Path(root)))
 
 
 @task(name="segment")
 def segment_task(docs: list[ingest.SourceDocument]) -> list[document.SegmentedDocument]:
-    return [document.segment(doc) for doc in docs if doc.usable]
+    return [document.segment(doc) for doc in docs]
 
 
 @task(name="extract")
-def extract_task(batch: list[document.SegmentedDocument], actors_files: list[str]) -> list[document.DocumentTables]:
+def extract_task(
+    batch: list[document.SegmentedDocument], actors_files: list[str], run_id: str, today: dt.date
+) -> list[document.DocumentTables]:
+    from transforms.actor_kb import load_actor_kb
+    from transforms.lexicon import load_lexicon
+    from transforms.nlp import load_pipeline
+
+    faults.pause_point("extract")
     nlp = load_pipeline()
     kb = load_actor_kb(tuple(Path(f) for f in actors_files))
     lexicon = load_lexicon()
-    return [document.extract(seg, nlp, kb, lexicon) for seg in batch]
+    return [document.extract(seg, nlp, kb, lexicon, run_id=run_id, today=today) for seg in batch]
 
 
 @task(name="validate")
-def validate_task(run_tables: dict[str, pa.Table], expected_sentences: int) -> ValidationReport:
-    return validate_tables(run_tables, params={"expected_sentences": expected_sentences})
+def validate_task(run_tables: dict[str, pa.Table], params: dict, data_docs_dir: str, run_id: str) -> ValidationReport:
+    return validate_tables(run_tables, params=params, data_docs_dir=Path(data_docs_dir), run_name=run_id)
 
 
-@task(name="publish")
-def publish_task(root: str, run_id: str, run_tables: dict[str, pa.Table], record: dict, prune: bool) -> str:
-    paths = warehouse.WarehousePaths(Path(root))
-    merged = warehouse.merge_with_previous(warehouse.read_current(paths), run_tables, prune=prune)
-    return str(warehouse.publish(Path(root), run_id, merged, record))
+@task(name="publish", **_io_retries)
+def publish_task(root: str, run_id: str, merged: dict[str, pa.Table], record: dict, keep: int) -> str:
+    return str(warehouse.publish(Path(root), run_id, merged, record, keep=keep))
 
 
 def _fail(summary: RunSummary, message: str) -> RunSummary:
     """Record a run that publishes nothing; the last good warehouse stays as it was."""
-    summary.status = "failed"
-    summary.message = message
+    summary.status = runlog.FAILED
+    summary.message = " ".join(message.split())  # one line
     summary.finished_at = dt.datetime.now(dt.timezone.utc)
-    warehouse.write_run_record(warehouse.WarehousePaths(Path(summary.warehouse)), summary.record())
+    runlog.write_record(Path(summary.warehouse), summary.record())
     return summary
 
 
 @flow(name="eventledger-run", log_prints=False, validate_parameters=False)
-def pipeline(paths: list[str], warehouse_dir: str, actors_files: list[str] | None = None, prune: bool = False) -> RunSummary:
-    """One run over `paths` into the warehouse folder `warehouse_dir`."""
-    started = dt.datetime.now(dt.timezone.utc)
-    summary = RunSummary(new_run_id(started), str(warehouse_dir), started)
+def pipeline(
+    paths: list[str],
+    warehouse_dir: str,
+    actors_files: list[str] | None = None,
+    prune: bool = False,
+    run_id: str | None = None,
+    keep_snapshots: int | None = None,
+    wait: float = lock.DEFAULT_WAIT_SECONDS,
+    reextract: bool = False,
+) -> RunSummary:
+    """One run over `paths` into the warehouse folder `warehouse_dir`.
 
-    docs = ingest_task(paths)
-    summary.files = [(d.path, d.status, d.reason) for d in docs]
+    `reextract` extracts every input document again, even one published
+    unchanged by the same extractor (after a manual repair, or to test).
+    """
+    started = dt.datetime.now(dt.timezone.utc)
+    summary = RunSummary(run_id or runlog.new_run_id(started), str(warehouse_dir), started)
+    root = Path(warehouse_dir)
+    try:
+        with lock.hold(root, run_id=summary.run_id, wait=wait):
+            return _locked_run(summary, root, list(paths), list(actors_files or []), prune,
+                               keep_snapshots or warehouse.keep_snapshots_setting(), reextract)
+    except lock.WarehouseBusy as exc:
+        return _fail(summary, str(exc))
+
+
+def _locked_run(summary: RunSummary, root: Path, paths: list[str], actors_files: list[str], prune: bool,
+                keep: int, reextract: bool = False) -> RunSummary:
+    """The run proper, holding the lock: whatever goes wrong ends in a failed record, never a half publish."""
+    lock.set_run_id(root, summary.run_id)
+    recovery = warehouse.recover(warehouse.WarehousePaths(root), active_run=summary.run_id)
+    if recovery:
+        summary.recovered = recovery.describe()
+        progress(f"recover: {summary.recovered}")
+    runlog.write_record(root, summary.record())
+    try:
+        return _run(summary, root, paths, actors_files, prune, keep, reextract)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded, with its traceback in the record
+        summary.traceback = traceback.format_exc()
+        return _fail(summary, f"{type(exc).__name__}: {exc}")
+
+
+def _model_name() -> str | None:
+    try:
+        return choose_model()
+    except ModelNotFound:
+        return None
+
+
+def _rows_of(table: pa.Table, doc_ids: set[str]) -> pa.Table:
+    if table.num_rows == 0 or not doc_ids:
+        return table.slice(0, 0)
+    return table.filter(pc.is_in(table["document_id"], value_set=pa.array(sorted(doc_ids), pa.string())))
+
+
+def _file_outcomes(docs: list[ingest.SourceDocument], reused: set[str], quarantine: pa.Table) -> list[FileOutcome]:
+    held = {}
+    for doc_id, rule in zip(quarantine["document_id"].to_pylist(), quarantine["rule"].to_pylist()):
+        held.setdefault(doc_id, {}).setdefault(rule, 0)
+        held[doc_id][rule] += 1
+    outcomes = []
+    for doc in docs:
+        doc_id = ids.document_id(doc.sha256) if doc.sha256 else None
+        if not doc.usable:
+            outcome = SKIPPED
+        else:
+            outcome = REUSED if doc_id in reused else EXTRACTED
+        notes = [doc.note] if doc.note else []
+        if outcome == REUSED:
+            notes.append("unchanged since it was published: extraction skipped")
+        if doc.usable and doc_id in held:
+            notes.append("quarantined: " + ", ".join(f"{n} {rule}" for rule, n in sorted(held[doc_id].items())))
+        outcomes.append(FileOutcome(doc.path, doc.name, doc.status, outcome, doc.reason, "; ".join(notes) or None,
+                                    doc_id, doc.n_bytes, doc.encoding))
+    return outcomes
+
+
+def _run(summary: RunSummary, root: Path, paths: list[str], actors_files: list[str], prune: bool,
+         keep: int, reextract: bool = False) -> RunSummary:
+    run_id, started = summary.run_id, summary.started_at
+    today = started.date()
+    wpaths = warehouse.WarehousePaths(root)
+
+    docs = ingest_task(paths, ingest.max_document_bytes())
     usable = [d for d in docs if d.usable]
+    summary.n_files_skipped = len(docs) - len(usable)
+    summary.files = _file_outcomes(docs, set(), quarantine=schemas.QUARANTINE.empty_table())
     progress(f"ingest: {len(docs)} file(s), {len(usable)} usable")
     if not usable:
         return _fail(summary, "no usable input documents")
 
-    segmented = segment_task(usable)
-    n_sentences = sum(len(s.sentences) for s in segmented)
-    progress(f"segment: {n_sentences} sentence(s)")
+    previous = load_previous_task(str(root))
+    fingerprint = extractor_fingerprint(actors_files, _model_name())
+    summary.extractor_fingerprint = fingerprint
+    published = dict(zip(previous["documents"]["document_id"].to_pylist(),
+                         previous["documents"]["extractor_fingerprint"].to_pylist()))
+    reused_docs = [] if reextract else [d for d in usable if published.get(ids.document_id(d.sha256)) == fingerprint]
+    reused = {ids.document_id(d.sha256) for d in reused_docs}
+    fresh = [d for d in usable if ids.document_id(d.sha256) not in reused]
+    progress(f"incremental: {len(fresh)} to extract, {len(reused)} unchanged (extraction skipped)")
 
+    segmented = segment_task(fresh) if fresh else []
     parts: list[document.DocumentTables] = []
     for start in range(0, len(segmented), BATCH_SIZE):
         batch = segmented[start : start + BATCH_SIZE]
-        parts.extend(extract_task(batch, list(actors_files or [])))
+        parts.extend(extract_task(batch, actors_files, run_id, today))
         progress(f"extract: {min(start + BATCH_SIZE, len(segmented))}/{len(segmented)} document(s)")
 
     counts = {s.document_id: len(s.sentences) for s in segmented}
-    run_tables = {
-        "documents": tables.documents_table(usable, counts, summary.run_id, started),
+    new_tables = {
+        "documents": tables.documents_table(fresh, counts, run_id, started, fingerprint),
         **document.combine(parts),
     }
-    summary.n_documents = run_tables["documents"].num_rows
-    summary.n_sentences = run_tables["sentences"].num_rows
-    summary.n_events = run_tables["events"].num_rows
+    merged = warehouse.merge_with_previous(previous, new_tables, prune=prune, seen_ids=reused)
+    merged["documents"] = warehouse.relocate_documents(
+        merged["documents"], {ids.document_id(d.sha256): (d.name, d.path) for d in reused_docs}
+    )
 
-    summary.validation = validate_task(run_tables, n_sentences)
+    run_docs = reused | set(new_tables["documents"]["document_id"].to_pylist())
+    run_quarantine = _rows_of(merged["quarantine"], run_docs)
+    summary.n_documents = len(run_docs)
+    summary.n_sentences = _rows_of(merged["sentences"], run_docs).num_rows
+    summary.n_events = _rows_of(merged["events"], run_docs).num_rows
+    summary.n_extracted, summary.n_reused = len(fresh), len(reused)
+    summary.n_quarantined = run_quarantine.num_rows
+    summary.quarantine_by_rule = quality.summarise(run_quarantine)
+    summary.files = _file_outcomes(docs, reused, run_quarantine)
+    if summary.n_quarantined:
+        rules = ", ".join(f"{rule} {n}" for rule, n in summary.quarantine_by_rule.items())
+        progress(f"quarantine: {summary.n_quarantined} row(s) held back ({rules})")
+
+    # every sentence of every published document is published or quarantined
+    expected = sum(merged["documents"]["n_sentences"].to_pylist()) - quality.quarantined_sentences(merged["quarantine"])
+    record = summary.record()
+    checked = {**merged, "pipeline_runs": runlog.runs_table([record]), "input_files": runlog.input_files_table([record])}
+    docs_dir = warehouse.data_docs_staging(wpaths, run_id)
+    summary.validation = validate_task(checked, {"expected_sentences": expected, **default_params(today)},
+                                       str(docs_dir), run_id)
+    summary.data_docs = str(warehouse.install_data_docs(wpaths, run_id, keep) / "index.html")
     if not summary.validation.success:
         failures = summary.validation.failures
-        return _fail(summary, "validation failed: " + "; ".join(o.describe() for o in failures[:5]))
+        more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
+        return _fail(summary, "validation failed: " + "; ".join(o.describe() for o in failures[:5]) + more)
     progress(f"validate: {summary.validation.summary()}")
 
-    summary.status = "published"
+    summary.status = runlog.PUBLISHED
     summary.finished_at = dt.datetime.now(dt.timezone.utc)
-    publish_task(str(warehouse_dir), summary.run_id, run_tables, summary.record(), prune)
-    progress(f"publish: snapshot {summary.run_id}")
+    publish_task(str(root), run_id, merged, summary.record(), keep)
+    progress(f"publish: snapshot {run_id}")
     return summary

@@ -137,7 +137,8 @@ def test_broken_table_fails_validation_and_publishes_nothing(warehouse, monkeypa
         return tables
 
     monkeypatch.setattr(document, "combine", broken_combine)
-    assert main(["run", str(SAMPLE), "--warehouse", str(warehouse)]) == 1
+    # --reextract: an unchanged document is otherwise reused, not extracted (and combined) again
+    assert main(["run", str(SAMPLE), "--warehouse", str(warehouse), "--reextract"]) == 1
     err = capsys.readouterr().err
     assert "expect_column_values_to_be_unique on events.event_id" in err
     assert (warehouse / "events.duckdb").stat().st_mtime_ns == db_mtime
