@@ -155,14 +155,17 @@ def cmd_run(args) -> int:
     paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
     actors = _actors_files(args)
     wait = _wait_seconds(args)
-    run_id = runlog.new_run_id()
     try:
-        with lock.hold(warehouse, run_id=run_id, wait=wait):
+        with lock.hold(warehouse, wait=wait):
+            # the id is taken holding the lock, so run ids sort in publish order
+            run_id = runlog.new_run_id()
+            lock.set_run_id(warehouse, run_id)
             from flows.pipeline import pipeline  # heavy: Prefect, spaCy
 
             summary = pipeline(paths, str(warehouse), actors, args.prune, run_id=run_id,
                                keep_snapshots=args.keep_snapshots, wait=wait, reextract=args.reextract)
     except lock.WarehouseBusy as exc:
+        run_id = runlog.new_run_id()
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         record = runlog.write_record(warehouse, {
             "run_id": run_id, "started_at": now, "finished_at": now, "status": runlog.FAILED,

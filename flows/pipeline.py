@@ -125,10 +125,6 @@ class RunSummary:
         }
 
 
-def new_run_id(now: dt.datetime) -> str:
-    return runlog.new_run_id(now)
-
-
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -222,15 +218,17 @@ def pipeline(
     `reextract` extracts every input document again, even one published
     unchanged by the same extractor (after a manual repair, or to test).
     """
-    started = dt.datetime.now(dt.timezone.utc)
-    summary = RunSummary(run_id or runlog.new_run_id(started), str(warehouse_dir), started)
     root = Path(warehouse_dir)
     try:
-        with lock.hold(root, run_id=summary.run_id, wait=wait):
+        with lock.hold(root, run_id=run_id, wait=wait):
+            # started (and named) holding the lock, so run ids sort in publish order
+            started = dt.datetime.now(dt.timezone.utc)
+            summary = RunSummary(run_id or runlog.new_run_id(started), str(warehouse_dir), started)
             return _locked_run(summary, root, list(paths), list(actors_files or []), prune,
                                keep_snapshots or warehouse.keep_snapshots_setting(), reextract)
     except lock.WarehouseBusy as exc:
-        return _fail(summary, str(exc))
+        started = dt.datetime.now(dt.timezone.utc)
+        return _fail(RunSummary(run_id or runlog.new_run_id(started), str(warehouse_dir), started), str(exc))
 
 
 def _locked_run(summary: RunSummary, root: Path, paths: list[str], actors_files: list[str], prune: bool,

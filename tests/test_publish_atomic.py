@@ -43,9 +43,7 @@ def test_ddl_matches_every_published_schema():
 def latest_published(root) -> str:
     con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
     try:
-        return con.execute(
-            "SELECT max(run_id) FROM pipeline_runs WHERE status = 'published'"
-        ).fetchone()[0]
+        return con.execute("SELECT run_id, status FROM current_run").fetchone()
     finally:
         con.close()
 
@@ -56,7 +54,7 @@ def test_one_pointer_and_database_and_parquet_agree(tmp_path):
     assert os.readlink(tmp_path / "current") == os.path.join("snapshots", "20240101T000001Z-b")
     assert os.readlink(tmp_path / "events.duckdb") == os.path.join("current", "events.duckdb")
     assert os.readlink(tmp_path / "parquet") == os.path.join("current", "parquet")
-    assert latest_published(tmp_path) == "20240101T000001Z-b"
+    assert latest_published(tmp_path) == ("20240101T000001Z-b", "published")
     runs = pq.read_table(tmp_path / "parquet" / "pipeline_runs").to_pylist()
     assert max(r["run_id"] for r in runs) == "20240101T000001Z-b"
     manifest = json.loads((tmp_path / "current" / "manifest.json").read_text())

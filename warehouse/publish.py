@@ -282,8 +282,12 @@ def _write_parquet(folder: Path, tables: dict[str, pa.Table]) -> dict[str, dict]
     return written
 
 
-def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = None) -> None:
-    """A fresh DuckDB file from a Parquet tree: DDL, load and views in one transaction, then a checkpoint."""
+def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = None, run_id: str | None = None) -> None:
+    """A fresh DuckDB file from a Parquet tree: DDL, load and views in one transaction, then a checkpoint.
+
+    With `run_id`, the view `current_run` names the run this database comes
+    from (its `pipeline_runs` row), so a reader can tell which snapshot it has.
+    """
     names = tables or [*DOCUMENT_TABLES, *RUN_TABLES]
     con = duckdb.connect(str(db_path))
     try:
@@ -295,10 +299,16 @@ def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = 
             if n == 0:
                 faults.pause_point("duckdb")
         con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        if run_id is not None:
+            con.execute(f"CREATE VIEW current_run AS SELECT * FROM pipeline_runs WHERE run_id = '{_sql_text(run_id)}'")
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _sql_text(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _replace_symlink(link: Path, target: str) -> None:
@@ -467,7 +477,7 @@ def publish(
             for name, schema in DOCUMENT_TABLES.items()
         }
         written = _write_parquet(staging / "parquet", {**document_tables, **runlog.run_tables(records)})
-        build_database(staging / DB_NAME, staging / "parquet")
+        build_database(staging / DB_NAME, staging / "parquet", run_id=run_id)
         (staging / MANIFEST).write_text(json.dumps(_manifest(run_id, written), indent=2), encoding="utf-8")
         _fsync_tree(staging)
         os.replace(staging, final)

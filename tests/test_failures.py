@@ -1,0 +1,75 @@
+"""Retries for transient failures only, and failure reporting (real flow, in-process).
+
+Faults are injected into eventledger's own functions; Prefect, GX and DuckDB
+run for real, so these tests see Prefect's actual retry behaviour.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+
+import pytest
+
+from eventledger.cli import main
+from tests.conftest import SAMPLE
+from transforms import document
+from warehouse import publish as wh
+
+pytestmark = pytest.mark.e2e
+
+
+def test_only_transient_io_errors_are_retried():
+    # imported here, not at collection: Prefect binds its console handler to the stream of its first import
+    from prefect.states import Failed
+
+    from flows import pipeline as flow_module
+
+    assert flow_module.retry_transient_io(None, None, Failed(data=OSError(errno.EIO, "I/O error")))
+    assert flow_module.retry_transient_io(None, None, Failed(data=OSError(errno.ESTALE, "stale NFS handle")))
+    assert not flow_module.retry_transient_io(None, None, Failed(data=PermissionError(errno.EACCES, "denied")))
+    assert not flow_module.retry_transient_io(None, None, Failed(data=ValueError("bad data")))
+    assert not flow_module.retry_transient_io(None, None, Failed(data=KeyError("missing code")))
+    for io_task in (flow_module.ingest_task, flow_module.load_previous_task, flow_module.publish_task):
+        assert io_task.retries == 2 and io_task.retry_condition_fn is flow_module.retry_transient_io
+    for pure_task in (flow_module.segment_task, flow_module.extract_task, flow_module.validate_task):
+        assert not pure_task.retries
+
+
+def test_a_transient_publish_failure_is_retried_and_the_run_publishes(tmp_path, monkeypatch):
+    calls = []
+    real_publish = wh.publish
+
+    def flaky_publish(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.EIO, "Input/output error (injected)")
+        return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr(wh, "publish", flaky_publish)
+    assert main(["run", str(SAMPLE), "--warehouse", str(tmp_path / "wh")]) == 0
+    assert len(calls) == 2
+    assert (tmp_path / "wh" / "events.duckdb").exists()
+
+
+def test_a_deterministic_failure_is_not_retried_and_is_reported_in_one_line(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "wh"
+    assert main(["run", str(SAMPLE), "--warehouse", str(root)]) == 0
+    current = (root / "current").readlink()
+    calls = []
+
+    def broken_extract(*args, **kwargs):
+        calls.append(1)
+        raise ValueError("injected bad data")
+
+    monkeypatch.setattr(document, "extract", broken_extract)
+    capsys.readouterr()
+    assert main(["run", str(SAMPLE), "--warehouse", str(root), "--reextract"]) == 1
+    assert len(calls) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-2] == "eventledger: run failed: ValueError: injected bad data"
+    details = err[-1].removeprefix("details: ")
+    assert details.endswith(".json")
+    record = json.loads(open(details).read())
+    assert record["status"] == "failed" and "injected bad data" in record["traceback"]
+    assert (root / "current").readlink() == current  # nothing published
