@@ -32,6 +32,7 @@ import pytest
 from eventledger.cli import main
 from tests.conftest import REPO, SAMPLE
 from transforms import schemas
+from warehouse import lock
 
 pytestmark = pytest.mark.e2e
 
@@ -77,6 +78,7 @@ def start(args: list, tmp_path: Path, prefect_home: Path, name: str = "run", **e
     proc = subprocess.Popen([str(EXE), "run", *map(str, args)], stdout=out, stderr=err, cwd=REPO,
                             env=environment, start_new_session=True)
     proc.outputs = (tmp_path / f"{name}.out", tmp_path / f"{name}.err")
+    proc.warehouse = Path(args[args.index("--warehouse") + 1])
     return proc
 
 
@@ -99,12 +101,22 @@ def wait_for_pause(proc, marker: Path) -> int:
 
 
 def kill(proc) -> None:
-    """SIGKILL the run's whole process group (it is a session leader we started)."""
+    """`kill -9` the run's process, then whatever it left running (Prefect's server) in its process group.
+
+    The run itself dies first and alone, as with a plain `kill -9 PID`: its
+    lock must be free at once, whatever its children do.
+    """
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.kill(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     proc.wait(timeout=60)
+    with lock.hold(proc.warehouse, wait=0):  # no stale lock, even with the orphaned server still alive
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # our own session: the orphaned temporary server
+    except ProcessLookupError:
+        pass
 
 
 def state(root: Path) -> dict:

@@ -7,7 +7,6 @@ in tests/test_faults.py.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import textwrap
