@@ -235,12 +235,12 @@ def _locked_run(summary: RunSummary, root: Path, paths: list[str], actors_files:
                 keep: int, reextract: bool = False) -> RunSummary:
     """The run proper, holding the lock: whatever goes wrong ends in a failed record, never a half publish."""
     lock.set_run_id(root, summary.run_id)
-    recovery = warehouse.recover(warehouse.WarehousePaths(root), active_run=summary.run_id)
-    if recovery:
-        summary.recovered = recovery.describe()
-        progress(f"recover: {summary.recovered}")
-    runlog.write_record(root, summary.record())
     try:
+        recovery = warehouse.recover(warehouse.WarehousePaths(root), active_run=summary.run_id)
+        if recovery:
+            summary.recovered = recovery.describe()
+            progress(f"recover: {summary.recovered}")
+        runlog.write_record(root, summary.record())
         return _run(summary, root, paths, actors_files, prune, keep, reextract)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded, with its traceback in the record
         summary.traceback = traceback.format_exc()

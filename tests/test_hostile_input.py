@@ -31,6 +31,8 @@ def write(path, data: bytes):
         ("\ufeff" + CP1252, "utf-8-sig"),
         (CP1252.encode("utf-16"), "utf-16"),
         (CP1252.encode("utf-32"), "utf-32"),
+        (b"\x00\x00\xfe\xff" + CP1252.encode("utf-32-be"), "utf-32"),
+        (b"\xfe\xff" + CP1252.encode("utf-16-be"), "utf-16"),
     ],
 )
 def test_encodings_decode_to_the_same_document(tmp_path, data, encoding):

@@ -147,7 +147,7 @@ def looks_binary(data: bytes) -> bool:
     if data.startswith(_BINARY_MAGIC):
         return True
     sample = data[:8192]
-    if sample.startswith(_BOM_UTF16):
+    if sample.startswith((*_BOM_UTF32, *_BOM_UTF16)):
         return False  # UTF-16 and UTF-32 text are full of NULs by design
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
     return controls > max(8, len(sample) // 10)
