@@ -24,6 +24,7 @@ _TITLE_WORDS = frozenset(
     vice acting former late mr mrs ms dr sheikh sultan crown prince ayatollah senator commander
     secretary-general director chief speaker""".split()
 )
+_GENERIC_TITLES = {"minister", "president", "premier", "chancellor", "king", "queen", "secretary", "envoy", "ambassador", "leader", "emir", "spokesman"}
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _LOCATION_ONLY = {"LOC", "FAC"}
 
@@ -60,10 +61,10 @@ class DocumentActors:
         self.recent.append(actor)
         return actor
 
-    def last(self, actor_type: str | tuple[str, ...]) -> Actor | None:
+    def last(self, actor_type: str | tuple[str, ...], skip=()) -> Actor | None:
         types = (actor_type,) if isinstance(actor_type, str) else actor_type
         for actor in reversed(self.recent):
-            if actor.actor_type in types:
+            if actor.actor_type in types and actor not in skip:
                 return actor
         return None
 
@@ -108,22 +109,38 @@ def name_tokens(head):
     return tokens
 
 
-def country_from_modifiers(head, kb: ActorKB) -> Actor | None:
-    """The state named by an adjective or compound before `head` ("Russian", "Israeli")."""
+def _states_named_by(token, kb: ActorKB, when: dt.date | None) -> list[Actor]:
+    """States that a modifier names ("Russian", "Israeli and Egyptian", "Russia's")."""
+    states = []
+    for member in [token, *[c for c in token.children if c.dep_ == "conj"]]:
+        entry = kb.adjective(member.text, on=when) or kb.lookup(member.text, on=when)
+        if entry is None and member.dep_ in ("compound", "poss"):
+            entry = kb.lookup(_span_text(name_tokens(member)), on=when)
+        if entry is not None and entry.actor_type == "state":
+            states.append(from_entry(entry))
+    return states
+
+
+def states_from_modifiers(head, kb: ActorKB, when: dt.date | None = None) -> list[Actor]:
+    """The states named by adjectives, compounds or possessives before `head`, or by "of <state>" after it."""
     for child in head.lefts:
         if child.dep_ in ("amod", "compound", "nmod", "poss") or child.pos_ in ("ADJ", "PROPN"):
-            entry = kb.adjective(child.text) or kb.lookup(child.text)
-            if entry is not None and entry.actor_type == "state":
-                return from_entry(entry)
-    # "of Russia" after the head
+            states = _states_named_by(child, kb, when)
+            if states:
+                return states
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ == "of":
             for obj in child.children:
                 if obj.dep_ == "pobj":
-                    entry = kb.lookup(_span_text(name_tokens(obj))) or kb.lookup(obj.text)
-                    if entry is not None and entry.actor_type == "state":
-                        return from_entry(entry)
-    return None
+                    states = _states_named_by(obj, kb, when)
+                    if states:
+                        return states
+    return []
+
+
+def country_from_modifiers(head, kb: ActorKB, when: dt.date | None = None) -> Actor | None:
+    states = states_from_modifiers(head, kb, when)
+    return states[0] if states else None
 
 
 def _title_role(head, kb: ActorKB) -> str | None:
@@ -145,13 +162,22 @@ class Resolver:
         self.seen = seen or DocumentActors(kb)
 
     # -- public -----------------------------------------------------------------
-    def resolve(self, head, when: dt.date | None = None) -> list[Actor]:
-        """Actors named by the phrase headed by `head` (several for "X and Y")."""
+    def resolve(self, head, when: dt.date | None = None, avoid: tuple | list = ()) -> list[Actor]:
+        """Actors named by the phrase headed by `head` (several for "X and Y").
+
+        `avoid` lists actors a pronoun here cannot refer to (the clause's
+        subject, for an object pronoun: "X telephoned Y urging him").
+        """
         actors: list[Actor] = []
+        self._avoid = tuple(avoid)
         for member in [head, *self._conjuncts(head)]:
-            actor = self._resolve_one(member, when)
-            if actor is not None and actor not in actors:
-                actors.append(actor)
+            for actor in self._resolve_one(member, when):
+                if actor.actor_type == "person":
+                    role = _title_role(member, self.kb)
+                    if role:
+                        self.seen.roles[role] = actor
+                if actor not in actors:
+                    actors.append(actor)
         return actors
 
     def resolve_first(self, head, when: dt.date | None = None) -> Actor | None:
@@ -167,47 +193,117 @@ class Resolver:
                 out.extend(self._conjuncts(child))
         return out
 
-    def _lookup(self, text: str) -> Actor | None:
-        entry = self.kb.lookup(text)
+    def _lookup(self, text: str, when: dt.date | None = None) -> Actor | None:
+        entry = self.kb.lookup(text, on=when)
         return from_entry(entry) if entry else None
 
-    def _resolve_one(self, head, when: dt.date | None) -> Actor | None:
+    def _resolve_one(self, head, when: dt.date | None) -> list[Actor]:
+        """Actors of one conjunct; a list because "the two countries" names two."""
         lower = head.lower_
         if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
-            return self._pronoun(head)
-        ent = entity_of(head)
+            actor = self._pronoun(head)
+            return [actor] if actor else []
         # appositive name: "The spokesman of X, Ivan Petrov, said" -> the person
         for child in head.children:
             if child.dep_ == "appos" and entity_of(child) is not None and entity_of(child).label_ == "PERSON":
                 return self._resolve_one(child, when)
-        if ent is not None and ent.label_ in _ENTITY_LABELS:
-            actor = self._from_entity(ent, head, when)
-            if actor is not None:
-                return actor
+        pair = self._the_two(head)
+        if pair:
+            return pair
+        ent = entity_of(head)
         text = _span_text(name_tokens(head))
-        actor = self._lookup(text) or (self._lookup(head.text) if head.pos_ == "PROPN" else None)
-        if actor is not None:
-            return self.seen.note(actor, text)
+        for surface in (ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
+            if surface:
+                actor = self._lookup(surface, when)
+                if actor is not None:
+                    return [self.seen.note(actor, surface)]
+        if head.pos_ == "PROPN":
+            actor = self._lookup(head.text, when)
+            if actor is not None:
+                return [self.seen.note(actor, head.text)]
         # demonym as a noun: "the Palestinians", "Israelis"
-        entry = self.kb.adjective(head.text)
+        entry = self.kb.adjective(head.text, on=when)
         if entry is not None and head.pos_ in ("PROPN", "NOUN") and head.text[0].isupper():
-            return self.seen.note(from_entry(entry), head.text)
-        # state organ: "the Russian Foreign Ministry", "the Foreign Ministries of Russia and the EU"
-        phrase = _span_text(name_tokens(head))
-        if self.kb.is_state_organ(phrase) or self.kb.is_state_organ(head.lemma_) or self.kb.is_state_organ(head.text):
-            state = country_from_modifiers(head, self.kb)
-            if state is not None:
-                return self.seen.note(state, phrase)
+            return [self.seen.note(from_entry(entry), head.text)]
+        organ = self._state_organ(head, ent, when)
+        if organ:
+            return organ
         # a title without a name: "the Russian President" -> the office holder on that date
         role = _title_role(head, self.kb)
-        if role:
-            state = country_from_modifiers(head, self.kb)
+        if role and (ent is None or ent.label_ != "PERSON"):
+            state = country_from_modifiers(head, self.kb, when)
             if state is not None:
                 entry = self.kb.office_holder(role, state.country_code, when)
                 if entry is not None:
-                    return self.seen.note(from_entry(entry), phrase)
-            if head.lower_ in ("minister", "president", "chancellor", "premier", "secretary"):
-                return self.seen.last("person") if self._definite(head) else None
+                    return [self.seen.note(from_entry(entry), _span_text(list(head.subtree)))]
+            if self._definite(head) and head.pos_ == "NOUN":
+                actor = self._last_with_role(role)
+                return [actor] if actor else []
+        if head.lemma_.lower() in _GENERIC_TITLES and self._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
+            actor = self._last_with_title_word(head.lemma_.lower())
+            return [actor] if actor else []
+        if ent is not None and ent.label_ in _ENTITY_LABELS:
+            actor = self._from_entity(ent, head, when)
+            if actor is not None:
+                return [actor]
+        if head.pos_ == "PROPN" and ent is None and head.text[0].isupper() and head.dep_ not in ("compound",):
+            entry = self.kb.person_by_surname(head.text, when)
+            if entry is not None:
+                return [self.seen.note(from_entry(entry), head.text)]
+        # a common noun with a state adjective: "Syrian air defences", "Indian troops"
+        if head.pos_ == "NOUN":
+            states = states_from_modifiers(head, self.kb, when)
+            if states and not self._is_place_noun(head):
+                return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
+        return []
+
+    _TWO = {"country", "government", "side", "nation", "state", "army", "neighbour", "neighbor", "capital", "leader", "party", "military"}
+    _PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "water", "coast", "soil", "airspace", "region", "province", "island", "port", "capital", "frontier"}
+
+    def _is_place_noun(self, head) -> bool:
+        return head.lemma_.lower() in self._PLACE_NOUNS and head.dep_ != "nsubj"
+
+    def _the_two(self, head) -> list[Actor]:
+        """"the two countries", "both governments": the two states the narrative is about."""
+        if head.lemma_.lower() not in self._TWO or head.tag_ not in ("NNS", "NNPS"):
+            return []
+        if not any(c.lower_ in ("two", "both") for c in head.lefts):
+            return []
+        states = [a for a in reversed(self.seen.recent) if a.actor_type == "state"]
+        return states[:2][::-1] if len(states) >= 2 else []
+
+    def _state_organ(self, head, ent, when) -> list[Actor]:
+        """'the Russian Foreign Ministry', 'the Foreign Ministries of Russia and the EU', 'Pakistan Army'."""
+        phrase = _span_text(name_tokens(head))
+        candidates = [phrase, head.lemma_, head.text]
+        if ent is not None:
+            candidates.append(ent.text)
+        if not any(self.kb.is_state_organ(c) for c in candidates):
+            return []
+        states = states_from_modifiers(head, self.kb, when)
+        if not states and ent is not None:
+            words = ent.text.split()
+            for n in range(1, len(words)):
+                entry = self.kb.lookup(" ".join(words[:n]), on=when) or self.kb.adjective(" ".join(words[:n]), on=when)
+                if entry is not None and entry.actor_type == "state" and self.kb.is_state_organ(" ".join(words[n:])):
+                    states = [from_entry(entry)]
+                    break
+        if not states:
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if obj is not None:
+                        states = [a for a in self.resolve(obj, when) if a.actor_type in ("state", "igo")]
+        return [self.seen.note(s, phrase) for s in states]
+
+    def _last_with_role(self, role: str) -> Actor | None:
+        return self.seen.roles.get(role) or self.seen.last("person")
+
+    def _last_with_title_word(self, word: str) -> Actor | None:
+        """'the minister' -> the latest person introduced with a title containing that word."""
+        for role, actor in reversed(list(self.seen.roles.items())):
+            if word in role.split():
+                return actor
         return None
 
     def _definite(self, head) -> bool:
@@ -215,10 +311,11 @@ class Resolver:
 
     def _pronoun(self, head) -> Actor | None:
         lower = head.lower_
+        avoid = getattr(self, "_avoid", ()) if lower not in ("himself", "herself", "itself") else ()
         if lower in _PERSON_PRONOUNS:
-            return self.seen.last("person")
+            return self.seen.last("person", skip=avoid)
         if lower in _THING_PRONOUNS:
-            return self.seen.last(("state", "organization", "igo", "group"))
+            return self.seen.last(("state", "organization", "igo", "group"), skip=avoid)
         return None
 
     def _from_entity(self, ent, head, when: dt.date | None) -> Actor | None:
@@ -231,11 +328,37 @@ class Resolver:
             return self.seen.note(actor, text)
         if ent.label_ == "PERSON":
             return self._person(ent, head, when)
+        if len(ent) == 1 or (len(ent) == 2 and ent[0].lower_ == "the"):
+            # the model often tags a bare surname as ORG or GPE ("Lavrov called on ...")
+            known = self.seen.person_by_surname(head.text)
+            entry = None if known else self.kb.person_by_surname(head.text, when)
+            if known or entry:
+                return self.seen.note(known or from_entry(entry), text)
+        parent = self._parent_of_organ(head, when)
+        if parent is not None:
+            return self.seen.note(parent, text)
         if ent.label_ == "ORG":
             name = re.sub(r"^(?:the)\s+", "", text, flags=re.I)
             country = country_from_modifiers(head, self.kb)
             return self.seen.note(Actor(name, "organization", country.country_code if country else None), text)
         return None  # GPE/LOC/FAC not known as a state: a place, not an actor
+
+    _ORGAN_HEADS = {"committee", "executive", "presidium", "secretariat", "bureau", "politburo", "department",
+                    "office", "directorate", "delegation", "mission", "branch", "wing", "council", "leadership", "board"}
+
+    def _parent_of_organ(self, head, when: dt.date | None) -> Actor | None:
+        """'the Executive Committee of the X' -> X, when X is a known organisation or state."""
+        if head.lemma_.lower() not in self._ORGAN_HEADS:
+            return None
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is None:
+                    continue
+                entry = self.kb.lookup(_span_text(name_tokens(obj)), on=when)
+                if entry is not None and entry.actor_type in ("igo", "organization", "group", "state"):
+                    return from_entry(entry)
+        return None
 
     def _person(self, ent, head, when: dt.date | None) -> Actor | None:
         name = strip_titles(ent.text)

@@ -132,10 +132,21 @@ def subject_of(verb):
                 return None, False
             current = current.head
             continue
-        if current.dep_ == "relcl":
+        if current.dep_ == "relcl" or _misparsed_main_verb(current):
             return current.head, False
         break
     return None, False
+
+
+def _misparsed_main_verb(token) -> bool:
+    """A finite past-tense verb parsed as a noun modifier is the clause's main verb.
+
+    The small English model often makes an appositive subject the root
+    ("The head of X, Ivan Petrov, called for ...": "called" becomes an `acl`
+    of "head"); a participle ("commitments signed by X") is tagged VBN, a
+    finite verb VBD, which tells the two apart.
+    """
+    return token.dep_ == "acl" and token.tag_ == "VBD" and token.head.dep_ == "ROOT" and token.head.pos_ in ("NOUN", "PROPN")
 
 
 def agent_of(verb):
@@ -196,7 +207,7 @@ class SentenceExtractor:
         return token.head if token.head != token else None
 
     def _verb_candidate(self, token, when) -> _Candidate | None:
-        if token.dep_ in ("acl", "amod"):
+        if token.dep_ in ("acl", "amod") and not _misparsed_main_verb(token):
             return None  # "commitments signed by X": background, not an event
         if token.dep_ == "aux" or token.dep_ == "auxpass":
             return None
@@ -215,8 +226,9 @@ class SentenceExtractor:
             dobj = direct_object(token)
             if dobj is not None:
                 noun_modality = self.lexicon.modality_code(dobj.lemma_, "NOUN")
-                if noun_modality:
-                    return self._intent(token, dobj, noun_modality, when)
+                complement = next((c for c in dobj.children if _is_to_infinitive(c)), None)
+                if noun_modality and complement is not None:
+                    return self._intent(token, complement, noun_modality, when)
             return None
         pattern, words = match
         if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
@@ -253,7 +265,7 @@ class SentenceExtractor:
     def _noun_candidate(self, token, when) -> _Candidate | None:
         modality = self.lexicon.modality_code(token.lemma_, "NOUN")
         if modality:
-            complement = next((c for c in token.children if c.dep_ in ("acl", "xcomp", "relcl")), None)
+            complement = next((c for c in token.children if c.dep_ in ("acl", "xcomp", "relcl") and _is_to_infinitive(c)), None)
             if complement is not None and token.dep_ != "dobj":
                 return self._intent(token, complement, modality, when)
             return None
@@ -300,7 +312,7 @@ class SentenceExtractor:
         if dobj is not None:
             heads.append(dobj)
         for head in heads:
-            found = [a for a in self.resolver.resolve(head, when) if a not in sources]
+            found = [a for a in self.resolver.resolve(head, when, avoid=sources) if a not in sources]
             if found:
                 return found
             inner = self._actors_in(head, when, exclude=sources, skip_self=True)
@@ -308,7 +320,7 @@ class SentenceExtractor:
                 return inner[:1]
         for word in _TARGET_PREPS:
             obj = prep_object(verb, word) if word != prep else None
-            if obj is not None and obj.head.head is verb:
+            if obj is not None and obj.head.head == verb:
                 found = [a for a in self.resolver.resolve(obj, when) if a not in sources]
                 if found:
                     return found
@@ -418,14 +430,23 @@ class SentenceExtractor:
             if self._inside_content(cand, found):
                 continue
             if cand.statement:
-                if any(o is not cand and not o.statement and _within(cand.token, o.token) and _in_complement(cand.token, o.token) for o in found):
-                    continue
-                if token.dep_ == "advcl" and token.tag_ == "VBG" and governor is not None:
+                if any(o is not cand and _reports(cand.token, o) for o in found):
+                    continue  # "said Russia is ready to ...": coded through the reported event
+                if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
                     continue  # "called on X, reiterating ...": elaborates the main event
             if not cand.sources and not cand.targets and cand.pattern is not None and isinstance(cand.pattern, NounPattern):
                 continue
             keep.append(cand)
         return keep
+
+    def _elaborates(self, cand: _Candidate, found: list[_Candidate]) -> bool:
+        """A participle statement whose nearest event ancestor has the same source."""
+        own = {c.token.i: c for c in found}
+        for ancestor in cand.token.ancestors:
+            other = own.get(ancestor.i)
+            if other is not None:
+                return not cand.sources or set(cand.sources) <= set(other.sources)
+        return False
 
     def _inside_content(self, cand: _Candidate, found: list[_Candidate]) -> bool:
         """Nominal events inside what an appeal asks for are not events ("called for a meeting")."""
@@ -439,13 +460,24 @@ class SentenceExtractor:
         return False
 
 
+def _is_to_infinitive(verb) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _within(ancestor, token) -> bool:
     return token == ancestor or any(a == ancestor for a in token.ancestors)
 
 
-def _in_complement(statement, token) -> bool:
+def _reports(statement, other: "_Candidate") -> bool:
+    """Whether `other` is the event a statement reports: the head of its complement clause
+    ("said [Russia is ready to ...]"), not something mentioned deep inside it."""
+    if isinstance(other.pattern, NounPattern):
+        return False
     for child in statement.children:
-        if child.dep_ in ("ccomp", "xcomp") and _within(child, token):
+        if child.dep_ not in ("ccomp", "xcomp"):
+            continue
+        trigger = other.token
+        if trigger == child or (trigger.head == child and trigger.dep_ in ("acomp", "xcomp", "attr", "conj")):
             return True
     return False
 
