@@ -99,14 +99,24 @@ def strip_titles(text: str) -> str:
 
 
 def name_tokens(head):
-    """The proper-name tokens ending at `head`: its compound/flat modifiers plus itself."""
-    tokens = [head]
-    for child in reversed(list(head.lefts)):
-        if child.dep_ in ("compound", "flat", "nmod") and child.i == tokens[0].i - 1:
-            tokens.insert(0, child)
-        else:
+    """The proper-name tokens ending at `head`: the contiguous compound/flat modifiers before it.
+
+    "UN General Assembly Resolution" -> all four tokens, although the parser
+    hangs "UN" and "General" on "Assembly" rather than on "Resolution".
+    """
+    doc = head.doc
+    start = head.i
+    while start - 1 >= head.sent.start:
+        token = doc[start - 1]
+        chain_ok = token.dep_ in ("compound", "flat")
+        node = token
+        while chain_ok and node.head != head:
+            node = node.head
+            chain_ok = node.dep_ in ("compound", "flat") and node.i < head.i
+        if not chain_ok:
             break
-    return tokens
+        start -= 1
+    return [doc[i] for i in range(start, head.i + 1)]
 
 
 def _states_named_by(token, kb: ActorKB, when: dt.date | None) -> list[Actor]:
@@ -221,6 +231,9 @@ class Resolver:
             actor = self._lookup(head.text, when)
             if actor is not None:
                 return [self.seen.note(actor, head.text)]
+        issuer = self._issuer(head, when)
+        if issuer is not None:
+            return [issuer]
         # demonym as a noun: "the Palestinians", "Israelis"
         entry = self.kb.adjective(head.text, on=when)
         if entry is not None and head.pos_ in ("PROPN", "NOUN") and head.text[0].isupper():
@@ -256,6 +269,20 @@ class Resolver:
             if states and not self._is_place_noun(head):
                 return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
         return []
+
+    _ISSUED = {"resolution", "declaration", "report", "decision", "statement", "communique", "ruling", "verdict"}
+
+    def _issuer(self, head, when) -> Actor | None:
+        """'UN General Assembly Resolution 67/19' -> the body that issued it (a name prefix in the KB)."""
+        if head.lemma_.lower() not in self._ISSUED:
+            return None
+        words = [t for t in name_tokens(head)][:-1]
+        for start in range(len(words)):
+            for end in range(len(words), start, -1):
+                entry = self.kb.lookup(_span_text(words[start:end]), on=when)
+                if entry is not None and entry.actor_type in ("igo", "organization", "state"):
+                    return self.seen.note(from_entry(entry), _span_text(words[start:end]))
+        return None
 
     _TWO = {"country", "government", "side", "nation", "state", "army", "neighbour", "neighbor", "capital", "leader", "party", "military"}
     _PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "water", "coast", "soil", "airspace", "region", "province", "island", "port", "capital", "frontier"}

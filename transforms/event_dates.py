@@ -108,6 +108,14 @@ def _governing_verb(token):
     return None
 
 
+def _fronted(head) -> bool:
+    """A date that opens the sentence ("On April 28, 2011 after ..., X said") scopes the whole
+    sentence, whatever clause the parser attached it to."""
+    first = head.sent.start
+    lead = [t for t in head.doc[first: head.i] if not t.is_punct]
+    return len(lead) <= 2 and all(t.pos_ in ("ADP", "PROPN", "NUM", "DET") for t in lead)
+
+
 def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str] | None:
     """The window and date text of the event whose trigger token is `trigger`."""
     if not dates:
@@ -116,7 +124,7 @@ def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str]
     for item in dates:
         if item.head is None:
             continue
-        governor = _governing_verb(item.head)
+        governor = None if _fronted(item.head) else _governing_verb(item.head)
         inside_trigger = _is_ancestor(trigger, item.head)
         # a date is eligible when it sits in the trigger's own phrase or in a
         # clause that governs the trigger (a main-clause date covers its

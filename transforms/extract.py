@@ -119,6 +119,7 @@ def is_negated(token) -> bool:
 def subject_of(verb):
     """(subject token, passive?) of a verb, inherited through xcomp, conj and relative clauses."""
     current = verb
+    via_conj = False
     for _ in range(6):
         for child in current.children:
             if child.dep_ in ("nsubj", "csubj"):
@@ -130,7 +131,14 @@ def subject_of(verb):
         if current.dep_ in ("xcomp", "conj", "advcl") and current.head != current:
             if current.dep_ == "advcl" and current.tag_ != "VBG":
                 return None, False
+            via_conj = current.dep_ == "conj"
             current = current.head
+            continue
+        if via_conj and current.dep_ == "ccomp" and current.head != current:
+            # "X stressed that there is ... and reiterated ...": the parser hung the
+            # second verb on the subjectless complement; it belongs to the main clause
+            current = current.head
+            via_conj = False
             continue
         if current.dep_ == "relcl" or _misparsed_main_verb(current):
             return current.head, False
@@ -222,13 +230,15 @@ class SentenceExtractor:
         if token.lemma_ in _ASPECTUAL:
             return None  # the event is its complement
         match = match_verb(token, self.lexicon)
-        if match is None:
+        if match is None or match[0].code[:2] == "01":
+            # "expressed its readiness to mediate", "reiterated his willingness to ...": intent, root 03
             dobj = direct_object(token)
             if dobj is not None:
                 noun_modality = self.lexicon.modality_code(dobj.lemma_, "NOUN")
                 complement = next((c for c in dobj.children if _is_to_infinitive(c)), None)
                 if noun_modality and complement is not None:
                     return self._intent(token, complement, noun_modality, when)
+        if match is None:
             return None
         pattern, words = match
         if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
@@ -321,7 +331,9 @@ class SentenceExtractor:
         for word in _TARGET_PREPS:
             obj = prep_object(verb, word) if word != prep else None
             if obj is not None and obj.head.head == verb:
-                found = [a for a in self.resolver.resolve(obj, when) if a not in sources]
+                found = [a for a in self.resolver.resolve(obj, when, avoid=sources) if a not in sources]
+                if not found:
+                    found = self._actors_in(obj, when, exclude=sources, skip_self=True)[:1]
                 if found:
                     return found
         return []
@@ -353,12 +365,13 @@ class SentenceExtractor:
         for token in head.subtree:
             if skip_self and token == head:
                 continue
-            if token.dep_ in ("relcl",) or any(a.dep_ == "relcl" and _within(head, a) for a in token.ancestors if a != head):
+            if any(a.dep_ == "relcl" or (a.dep_ == "conj" and a.pos_ == "VERB" and not _own_clause(a))
+                   for a in [token, *token.ancestors] if a != head and _within(head, a)):
                 continue
             if token.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ"):
                 continue
-            if token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN":
-                continue  # part of a longer name: resolved through its head
+            if token.dep_ in ("compound", "flat"):
+                continue  # part of a longer name or a modifier ("the UN framework"): resolved through its head
             if token.i in seen_heads:
                 continue
             seen_heads.add(token.i)
@@ -477,9 +490,16 @@ def _reports(statement, other: "_Candidate") -> bool:
         if child.dep_ not in ("ccomp", "xcomp"):
             continue
         trigger = other.token
-        if trigger == child or (trigger.head == child and trigger.dep_ in ("acomp", "xcomp", "attr", "conj")):
+        if trigger == child or (trigger.head == child and trigger.dep_ in ("acomp", "xcomp", "attr")):
+            return True
+        if trigger.head == child and trigger.dep_ == "conj" and _own_clause(trigger):
             return True
     return False
+
+
+def _own_clause(verb) -> bool:
+    """A coordinated verb with its own subject or "that" ("... and that Russia hoped ...")."""
+    return any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children)
 
 
 def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[ExtractedEvent]:
