@@ -86,3 +86,27 @@ def test_running_date_ignores_broad_windows_when_a_precise_one_exists():
     running = RunningDate()
     running.resolve_all(find_mentions("On June 5, 1967 war broke out, ending the 1960s calm."))
     assert running.current.start == D(1967, 6, 5)
+
+
+@pytest.mark.parametrize(
+    "first, second, expected",
+    [
+        ("in 1960", "and in June the refineries", (D(1960, 6, 1), D(1960, 6, 30), "month")),
+        ("on 3 November 1978", "at the end of December", (D(1978, 12, 1), D(1978, 12, 31), "month")),
+        ("in 1983", "in late May", (D(1983, 5, 21), D(1983, 5, 31), "range")),
+        ("on 1 September 1939", "sixteen days later", (D(1939, 9, 17), D(1939, 9, 17), "day")),
+    ],
+)
+def test_month_without_year_and_longer_counts(first, second, expected):
+    running = RunningDate()
+    running.resolve_all(find_mentions(first))
+    (_, window), = running.resolve_all(find_mentions(second))
+    assert (window.start, window.end, window.precision) == expected
+
+
+def test_part_of_month_with_year():
+    assert window_of("in mid-September 1998") == (D(1998, 9, 11), D(1998, 9, 20), "range")
+
+
+def test_may_the_verb_is_not_a_month():
+    assert find_mentions("Egypt may join the talks.") == []

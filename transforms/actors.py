@@ -154,10 +154,22 @@ def country_from_modifiers(head, kb: ActorKB, when: dt.date | None = None) -> Ac
 
 
 def _title_role(head, kb: ActorKB) -> str | None:
-    """The office named before a person's name or as the head noun ("President", "Foreign Minister")."""
-    words = [t.text for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ in ("PROPN", "NOUN")]
-    candidates = [" ".join(words[i:]) for i in range(len(words))] + words
-    for text in candidates + [head.text]:
+    """The office named before a person's name or as the head noun ("President", "the prime minister").
+
+    Tries every run of title words before the head, longest first, so that
+    "Foreign Minister Ana Lima" gives "foreign minister", not "minister".
+    """
+    ent = entity_of(head)
+    before = [t for t in name_tokens(head)[:-1] if ent is None or not (ent.start <= t.i < ent.end)]
+    before += [t for t in head.lefts if t.dep_ == "amod" and t not in before]
+    words = [t.text for t in sorted(before, key=lambda t: t.i) if t.pos_ in ("PROPN", "NOUN", "ADJ")]
+    spans = []
+    for size in range(min(4, len(words) + 1), 0, -1):
+        for start in range(0, len(words) + 1 - size):
+            spans.append(" ".join(words[start : start + size]))
+            if start + size == len(words):
+                spans.append(" ".join(words[start:] + [head.text]))
+    for text in sorted(set(spans), key=lambda t: -len(t.split())) + [head.text]:
         role = kb.role(text)
         if role:
             return role

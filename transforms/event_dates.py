@@ -58,14 +58,29 @@ def _clause_marker(trigger) -> str | None:
     return None
 
 
+_TEMPORAL_MARKS = _BEFORE | _AFTER | {"when", "while", "as", "once"}
+
+
+def _mark_of(verb) -> str | None:
+    for child in verb.children:
+        if child.dep_ == "mark" and child.lower_ in _TEMPORAL_MARKS:
+            return child.lower_
+    return None
+
+
 def _anchor_word(head, trigger) -> str | None:
-    """A "before/after" preposition between the date and the trigger, if any."""
+    """A "before/after" between the date and the trigger: a preposition on the path, or the
+    conjunction of a clause on the path ("after Egypt closed the straits on 22 May, ...")."""
     current = head
-    while current is not None and current is not trigger and current.head != current:
+    while current is not None and current != trigger and current.head != current:
         if current.lower_ in _BEFORE | _AFTER and current.pos_ in ("ADP", "SCONJ"):
             return current.lower_
         if current.pos_ in ("VERB", "AUX") and current != head:
-            break
+            mark = _mark_of(current)
+            if mark is not None:
+                return mark if mark in _BEFORE | _AFTER else None
+            if current.dep_ in ("prep", "pcomp") and current.head.lower_ in _BEFORE | _AFTER:
+                return current.head.lower_
         current = current.head
     return None
 
@@ -108,6 +123,21 @@ def _governing_verb(token):
     return None
 
 
+_CLAUSE_DEPS = {"relcl", "acl", "ccomp", "csubj", "parataxis", "advcl"}
+
+
+def _separate_clause_between(governor, trigger) -> bool:
+    """Whether a clause of its own (relative, complement, adverbial) separates the date's verb from the trigger."""
+    node = governor
+    while node is not None and node != trigger and node.head != node:
+        if node.pos_ in ("VERB", "AUX") and node.dep_ in _CLAUSE_DEPS:
+            # a temporal clause ("after X did Y on D") anchors the event in time
+            if not (node.dep_ == "advcl" and _mark_of(node) is not None):
+                return True
+        node = node.head
+    return False
+
+
 def _fronted(head) -> bool:
     """A date that opens the sentence ("On April 28, 2011 after ..., X said") scopes the whole
     sentence, whatever clause the parser attached it to."""
@@ -126,10 +156,14 @@ def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str]
             continue
         governor = None if _fronted(item.head) else _governing_verb(item.head)
         inside_trigger = _is_ancestor(trigger, item.head)
-        # a date is eligible when it sits in the trigger's own phrase or in a
+        # a date is eligible when it sits in the trigger's own clause or in a
         # clause that governs the trigger (a main-clause date covers its
-        # subordinate events); dates inside other, unrelated clauses are not
-        eligible = inside_trigger or governor is None or _is_ancestor(governor, trigger)
+        # subordinate events); a date inside another clause, even one nested
+        # in the trigger's phrase ("X, which joined in 1958, criticised Y"), is not
+        if inside_trigger:
+            eligible = not _separate_clause_between(governor, trigger)
+        else:
+            eligible = governor is None or _is_ancestor(governor, trigger)
         if not eligible:
             continue
         candidates.append((0 if inside_trigger else 1, distance(trigger, item.head), item))

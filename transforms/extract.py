@@ -174,11 +174,16 @@ def direct_object(verb):
 
 
 def prep_object(head, preposition: str):
-    """Object of `head`'s child preposition `preposition` (also "in favour of" chains)."""
-    for child in head.children:
+    """Object of `head`'s child preposition `preposition` (also "in favour of" chains).
+
+    Prepositions after the head come first and time expressions are skipped,
+    so "On 3 May, X called on Y" finds Y, not the date.
+    """
+    children = sorted(head.children, key=lambda c: (c.i < head.i, c.i))
+    for child in children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ == preposition:
             for obj in child.children:
-                if obj.dep_ in ("pobj", "pcomp"):
+                if obj.dep_ in ("pobj", "pcomp") and obj.ent_type_ not in ("DATE", "TIME"):
                     return obj
     for child in head.children:
         if child.dep_ in ("prep", "dobj", "pobj"):

@@ -36,10 +36,11 @@ class VerbPattern:
     @property
     def target_preposition(self) -> str | None:
         """The preposition whose object is the target ("call on X", "vote in favour of X")."""
-        if self.words[-1] in _PREPOSITIONS and len(self.words) > 1:
-            return self.words[-1]
         if self.role.startswith("prep:"):
             return self.role.split(":", 1)[1]
+        for word in reversed(self.words[1:]):
+            if word in _PREPOSITIONS:
+                return word  # "call on <X> withdraw": the last preposition of the pattern
         return None
 
 
