@@ -25,6 +25,9 @@ _TITLE_WORDS = frozenset(
     secretary-general director chief speaker""".split()
 )
 _GENERIC_TITLES = {"minister", "president", "premier", "chancellor", "king", "queen", "secretary", "envoy", "ambassador", "leader", "emir", "spokesman"}
+_DOCUMENT_WORDS = {"treaty", "agreement", "accord", "accords", "act", "resolution", "declaration", "convention",
+                   "protocol", "plan", "charter", "amendment", "memorandum", "communique", "initiative", "doctrine",
+                   "uprising", "revolution", "war", "crisis", "conference", "summit", "prize"}
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _LOCATION_ONLY = {"LOC", "FAC"}
 
@@ -378,6 +381,8 @@ class Resolver:
             return self.seen.note(parent, text)
         if ent.label_ == "ORG":
             name = re.sub(r"^(?:the)\s+", "", text, flags=re.I)
+            if _DOCUMENT_WORDS & {w.lower() for w in name.split()}:
+                return None  # "the Treaty of Warsaw", "the Adana Agreement": documents, not actors
             country = country_from_modifiers(head, self.kb)
             return self.seen.note(Actor(name, "organization", country.country_code if country else None), text)
         return None  # GPE/LOC/FAC not known as a state: a place, not an actor

@@ -35,7 +35,7 @@ _ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", 
 _FAILURE = {"fail", "refuse", "decline", "neglect"}
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "at", "into", "from")
+_TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 
 @dataclass(frozen=True)
@@ -254,12 +254,20 @@ class SentenceExtractor:
             if not pattern.negated:
                 return None
             code = pattern.negated
+        if _is_future(token) and code[:2] not in ("01", "03"):
+            # "announced that the two countries would restore relations": an intent
+            code = self.lexicon.intent_code(code[:2])
+            if code is None:
+                return None
         cand = _Candidate(token, code, words, pattern, symmetric=code[:2] in ("04", "19", "20") or code in ("057", "06", "061"))
         cand.statement = code[:2] == "01"
         self._verb_arguments(cand, when)
         return cand
 
     def _intent(self, token, complement, code, when) -> _Candidate:
+        intended = match_verb(complement, self.lexicon) if complement.pos_ in ("VERB", "AUX") else None
+        if intended is not None:
+            code = self.lexicon.intent_code(intended[0].code[:2]) or code
         cand = _Candidate(token, code, [token])
         subject, passive = subject_of(token)
         if subject is None and token.dep_ in ("acomp", "attr", "dobj"):
@@ -311,6 +319,10 @@ class SentenceExtractor:
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
         if cand.statement:
             cand.targets = self._statement_target(verb, cand.sources, when)
+            return
+        if cand.symmetric and len(cand.sources) >= 2 and direct_object(verb) is None:
+            # "X and Y met in Z": the two subjects are the dyad; Z is a place
+            cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
             return
         cand.targets = self._target(verb, pattern, cand.sources, when)
         if not cand.targets and cand.symmetric and len(cand.sources) >= 2:
@@ -476,6 +488,11 @@ class SentenceExtractor:
             if _within(other.token, cand.token) and cand.token.i > other.token.i:
                 return True
         return False
+
+
+def _is_future(verb) -> bool:
+    """'will/would/shall' + verb: announced, not (yet) done."""
+    return any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll") for c in verb.children)
 
 
 def _is_to_infinitive(verb) -> bool:

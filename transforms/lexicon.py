@@ -63,6 +63,10 @@ class Lexicon:
     verbs: dict[str, tuple[VerbPattern, ...]]
     nouns: dict[str, tuple[NounPattern, ...]]
     modality: dict[tuple[str, str], str]  # (lemma, POS) -> CAMEO 03x code
+    intents: dict[str, str]  # root of an intended action -> intent code
+
+    def intent_code(self, root: str) -> str | None:
+        return self.intents.get(root)
 
     def verb_patterns(self, lemma: str) -> tuple[VerbPattern, ...]:
         return self.verbs.get(lemma.lower(), ())
@@ -124,4 +128,5 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         verbs=load_verbs(base / "verb_patterns.csv"),
         nouns=load_nouns(base / "noun_patterns.csv"),
         modality=load_modality(base / "modality.csv"),
+        intents={row["root"]: row["intent_code"] for row in _rows(base / "intent_by_root.csv")},
     )
