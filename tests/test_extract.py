@@ -205,3 +205,28 @@ def test_date_in_another_clause_does_not_date_the_event(run):
 
 def test_no_fallback_code_for_unknown_verbs(run):
     assert run("Finland pondered the consequences of the vote.") == []
+
+
+# -- places ----------------------------------------------------------------------------
+
+
+def test_event_location_is_resolved_with_country_and_coordinates(nlp, kb, lexicon):
+    text = "In 1999, Atal Bihari Vajpayee met Nawaz Sharif in Lahore."
+    events, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
+    place = events[0].location
+    assert place.name == "Lahore" and place.country_code == "PAK"
+    assert 31 < place.latitude < 32 and 74 < place.longitude < 75
+
+
+def test_country_named_after_a_city_picks_the_right_city():
+    from transforms.places import resolve_place
+
+    assert resolve_place("Tripoli", "Lebanon").country_code == "LBN"
+    assert resolve_place("Tripoli").country_code == "LBY"
+    assert resolve_place("Syria").country_code == "SYR"
+    assert resolve_place("Qwertyuiopville") is None
+
+
+def test_no_location_without_a_locative_place(nlp, kb, lexicon):
+    events, _ = extract_document(split_sentences("In 2001, Iran criticised Iraq."), nlp, kb, lexicon)
+    assert events[0].location is None

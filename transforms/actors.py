@@ -10,9 +10,12 @@ nouns such as "militants", places such as "Gaza") is not an actor.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from transforms.actor_kb import ActorKB, KBEntry
 
@@ -39,6 +42,14 @@ class Actor:
     name: str
     actor_type: str
     country_code: str | None
+
+
+@lru_cache(maxsize=1)
+def group_nouns() -> frozenset[str]:
+    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv)."""
+    path = Path(__file__).parent / "data" / "actors" / "group_nouns.csv"
+    lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
+    return frozenset(row["noun"].strip().lower() for row in csv.DictReader(lines))
 
 
 def from_entry(entry: KBEntry) -> Actor:
@@ -256,14 +267,14 @@ class Resolver:
         organ = self._state_organ(head, ent, when)
         if organ:
             return organ
-        # a title without a name: "the Russian President" -> the office holder on that date
+        # a title without a name: "the Russian President" -> the office holder on that date;
+        # "the Shah", "the Pope": titles held in one country only
         role = _title_role(head, self.kb)
         if role and (ent is None or ent.label_ != "PERSON"):
             state = country_from_modifiers(head, self.kb, when)
-            if state is not None:
-                entry = self.kb.office_holder(role, state.country_code, when)
-                if entry is not None:
-                    return [self.seen.note(from_entry(entry), _span_text(list(head.subtree)))]
+            entry = self.kb.office_holder(role, state.country_code if state else None, when) if (state or self._definite(head)) else None
+            if entry is not None:
+                return [self.seen.note(from_entry(entry), _span_text([t for t in head.subtree if t.dep_ != "det"]))]
             if self._definite(head) and head.pos_ == "NOUN":
                 actor = self._last_with_role(role)
                 return [actor] if actor else []
@@ -274,16 +285,29 @@ class Resolver:
             actor = self._from_entity(ent, head, when)
             if actor is not None:
                 return [actor]
-        if head.pos_ == "PROPN" and ent is None and head.text[0].isupper() and head.dep_ not in ("compound",):
-            entry = self.kb.person_by_surname(head.text, when)
-            if entry is not None:
-                return [self.seen.note(from_entry(entry), head.text)]
+        if head.pos_ in ("PROPN", "NOUN") and (ent is None or len(ent) == 1) and head.text[:1].isupper() and head.dep_ not in ("compound",):
+            # a bare surname, sometimes mis-tagged as a common noun at the start of a sentence
+            known = self.seen.person_by_surname(head.text)
+            entry = None if known else self.kb.person_by_surname(head.text, when)
+            if known or entry:
+                return [self.seen.note(known or from_entry(entry), head.text)]
+        # a generic collective: "militants", "Kurdish rebels", "Iraqi protesters"
+        if head.pos_ == "NOUN" and head.lemma_.lower() in group_nouns():
+            return [self._group(head, when)]
         # a common noun with a state adjective: "Syrian air defences", "Indian troops"
         if head.pos_ == "NOUN":
             states = states_from_modifiers(head, self.kb, when)
             if states and not self._is_place_noun(head):
                 return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
         return []
+
+    def _group(self, head, when) -> Actor:
+        """A collective named by a common noun, with its nationality adjective when given."""
+        states = states_from_modifiers(head, self.kb, when)
+        adjectives = [t.text for t in head.lefts if t.dep_ in ("amod", "compound") and t.ent_type_ in ("NORP", "GPE")]
+        name = " ".join([*adjectives[:1], head.lower_])
+        actor = Actor(name, "group", states[0].country_code if states else None)
+        return self.seen.note(actor, _span_text([t for t in head.subtree if t.dep_ not in ("det", "relcl", "prep")][:6]))
 
     _ISSUED = {"resolution", "declaration", "report", "decision", "statement", "communique", "ruling", "verdict"}
 

@@ -29,6 +29,7 @@ from transforms.actors import Actor, DocumentActors, Resolver, entity_of
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
 from transforms.lexicon import Lexicon, NounPattern, VerbPattern
+from transforms.places import Place, location_of
 from transforms.segment import Sentence
 
 _ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", "seek", "proceed", "move"}
@@ -53,6 +54,7 @@ class ExtractedEvent:
     date_precision: str = "none"
     date_text: str | None = None
     date_source: str = "none"
+    location: Place | None = None
 
 
 @dataclass
@@ -315,6 +317,11 @@ class SentenceExtractor:
             agent = agent_of(verb)
             cand.sources = self.resolver.resolve(agent, when) if agent is not None else []
             cand.targets = self.resolver.resolve(subject, when) if subject is not None else []
+            if agent is None and not cand.targets and subject is not None:
+                # "The treaty between Egypt and Israel was signed": the parties of the subject
+                between = self._between(subject, when)
+                if between:
+                    cand.sources, cand.targets = between
             return
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
         if cand.statement:
@@ -402,6 +409,16 @@ class SentenceExtractor:
                     found.append(actor)
         return found
 
+    def _between(self, noun, when):
+        """The two parties of "<noun> between X and Y", if the noun has them."""
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "between":
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                actors = self.resolver.resolve(obj, when) if obj is not None else []
+                if len(actors) >= 2:
+                    return actors[:1], actors[1:2]
+        return None
+
     def _noun_participants(self, noun, pattern: NounPattern, when):
         sources: list[Actor] = []
         targets: list[Actor] = []
@@ -464,8 +481,8 @@ class SentenceExtractor:
                     continue  # "said Russia is ready to ...": coded through the reported event
                 if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
                     continue  # "called on X, reiterating ...": elaborates the main event
-            if not cand.sources and not cand.targets and cand.pattern is not None and isinstance(cand.pattern, NounPattern):
-                continue
+            if not cand.sources and not cand.targets:
+                continue  # an event needs an identifiable actor (ANNOTATION.md, "What is an event")
             keep.append(cand)
         return keep
 
@@ -529,6 +546,7 @@ def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[E
     trigger_tokens = sorted(cand.words or [cand.token], key=lambda t: t.i)
     trigger = " ".join(t.text for t in trigger_tokens)
     dated = date_for_event(cand.token, dates)
+    place = location_of(cand.token)
     sources = cand.sources[:3] or [None]
     targets = cand.targets[:3] or [None]
     events = []
@@ -547,7 +565,7 @@ def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[E
                     date_source=window.source,
                 )
             events.append(
-                ExtractedEvent(ordinal, cand.code, trigger, cand.token.idx, source, target, **kwargs)
+                ExtractedEvent(ordinal, cand.code, trigger, cand.token.idx, source, target, location=place, **kwargs)
             )
     return events
 
