@@ -88,7 +88,7 @@ def extract_task(batch: list[document.SegmentedDocument], actors_files: list[str
     nlp = load_pipeline()
     kb = load_actor_kb(tuple(Path(f) for f in actors_files))
     lexicon = load_lexicon()
-    return [document.extract(seg, nlp, kb, lexicon) for seg in batch]
+    return document.extract_batch(batch, nlp, kb, lexicon)
 
 
 @task(name="validate")

@@ -41,9 +41,16 @@ def segment(doc: SourceDocument) -> SegmentedDocument:
     return SegmentedDocument(ids.document_id(doc.sha256), doc, tuple(split_sentences(doc.text)))
 
 
-def extract(seg: SegmentedDocument, nlp, kb: ActorKB, lexicon: Lexicon) -> DocumentTables:
+def extract_batch(segs: list[SegmentedDocument], nlp, kb: ActorKB, lexicon: Lexicon) -> list[DocumentTables]:
+    """Extract several documents, parsing all their sentences in one spaCy batch."""
+    texts = [s.text for seg in segs for s in seg.sentences]
+    parsed = iter(nlp.pipe(texts, batch_size=256))
+    return [extract(seg, nlp, kb, lexicon, [next(parsed) for _ in seg.sentences]) for seg in segs]
+
+
+def extract(seg: SegmentedDocument, nlp, kb: ActorKB, lexicon: Lexicon, parsed=None) -> DocumentTables:
     sentences = list(seg.sentences)
-    events, seen = extract_document(sentences, nlp, kb, lexicon)
+    events, seen = extract_document(sentences, nlp, kb, lexicon, parsed)
     used = {e.source for e in events} | {e.target for e in events}
     aliases = {actor: forms for actor, forms in seen.aliases.items() if actor in used}
     return DocumentTables(

@@ -570,19 +570,23 @@ def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[E
     return events
 
 
-def extract_document(sentences: list[Sentence], nlp, kb: ActorKB, lexicon: Lexicon) -> tuple[list[ExtractedEvent], DocumentActors]:
-    """All events of one document, in sentence order, and the actors it mentions."""
+def extract_document(
+    sentences: list[Sentence], nlp, kb: ActorKB, lexicon: Lexicon, parsed=None
+) -> tuple[list[ExtractedEvent], DocumentActors]:
+    """All events of one document, in sentence order, and the actors it mentions.
+
+    `parsed` takes the sentences already parsed (one spaCy Doc each), so that
+    callers can parse many documents in one large batch, which is much faster.
+    """
     resolver = Resolver(kb)
     running = RunningDate()
     events: list[ExtractedEvent] = []
     extractor = SentenceExtractor(lexicon, resolver)
-    texts = [s.text for s in sentences]
-    for sentence, doc in zip(sentences, nlp.pipe(texts, batch_size=64)):
+    docs = parsed if parsed is not None else nlp.pipe([s.text for s in sentences], batch_size=256)
+    for sentence, doc in zip(sentences, docs):
         resolved = running.resolve_all(find_mentions(sentence.text))
         dates = [SentenceDate(m, w, mention_head(doc, m)) for m, w in resolved if w is not None]
         when = dates[0].window.start if dates else (running.current.start if running.current else None)
-        # register named actors in reading order first, so that pronouns and
-        # surnames resolve against what the sentence has said before them
         for cand in extractor.candidates(doc, when):
             events.extend(_expand(cand, sentence.ordinal, dates))
     return events, resolver.seen
