@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.actor_kb import ActorKB, KBEntry
+from transforms.places import resolve_place
 
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
 _THING_PRONOUNS = {"it", "its", "itself"}
@@ -45,11 +46,26 @@ class Actor:
 
 
 @lru_cache(maxsize=1)
-def group_nouns() -> frozenset[str]:
-    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv)."""
+def _group_rows() -> tuple[dict, ...]:
     path = Path(__file__).parent / "data" / "actors" / "group_nouns.csv"
     lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
-    return frozenset(row["noun"].strip().lower() for row in csv.DictReader(lines))
+    return tuple(csv.DictReader(lines))
+
+
+@lru_cache(maxsize=1)
+def group_nouns() -> frozenset[str]:
+    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv)."""
+    return frozenset(row["noun"].strip().lower() for row in _group_rows())
+
+
+@lru_cache(maxsize=1)
+def _crowd_nouns() -> frozenset[str]:
+    return frozenset(row["noun"].strip().lower() for row in _group_rows() if (row.get("civilian") or "").strip() == "yes")
+
+
+def is_civilian_crowd(actor: "Actor") -> bool:
+    """Protesters, rioters, crowds: their violence is coded as rioting, not as an armed attack."""
+    return actor.actor_type == "group" and actor.name.split()[-1].rstrip("s") in {n.rstrip("s") for n in _crowd_nouns()} | _crowd_nouns()
 
 
 def from_entry(entry: KBEntry) -> Actor:
@@ -319,7 +335,7 @@ class Resolver:
         for start in range(len(words)):
             for end in range(len(words), start, -1):
                 entry = self.kb.lookup(_span_text(words[start:end]), on=when)
-                if entry is not None and entry.actor_type in ("igo", "organization", "state"):
+                if entry is not None and entry.actor_type in ("igo", "organization"):
                     return self.seen.note(from_entry(entry), _span_text(words[start:end]))
         return None
 
@@ -403,6 +419,8 @@ class Resolver:
         parent = self._parent_of_organ(head, when)
         if parent is not None:
             return self.seen.note(parent, text)
+        if len(ent) <= 2 and resolve_place(strip_titles(text)) is not None:
+            return None  # a town the model took for an organisation or a person ("near Badme")
         if ent.label_ == "ORG":
             name = re.sub(r"^(?:the)\s+", "", text, flags=re.I)
             if _DOCUMENT_WORDS & {w.lower() for w in name.split()}:

@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from transforms.actor_kb import ActorKB
-from transforms.actors import Actor, DocumentActors, Resolver, entity_of
+from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civilian_crowd
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
 from transforms.lexicon import Lexicon, NounPattern, VerbPattern
@@ -36,6 +36,7 @@ _ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", 
 _FAILURE = {"fail", "refuse", "decline", "neglect"}
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 
@@ -70,6 +71,15 @@ class _Candidate:
 
 
 # -- trigger matching -----------------------------------------------------------------
+
+
+_SYMMETRIC_ROOTS = {"04", "06", "19"}
+_SYMMETRIC_CODES = {"050", "057", "0871", "0872", "081", "1911"}
+
+
+def is_symmetric(code: str) -> bool:
+    """Events that two parties do together (meet, cooperate, fight, sign): subjects "X and Y" are the dyad."""
+    return code[:2] in _SYMMETRIC_ROOTS or code in _SYMMETRIC_CODES
 
 
 def match_verb(token, lexicon: Lexicon) -> tuple[VerbPattern, list] | None:
@@ -126,7 +136,7 @@ def subject_of(verb):
         for child in current.children:
             if child.dep_ in ("nsubj", "csubj"):
                 if child.tag_ == "WDT" or child.lower_ in ("which", "that", "who") and current.dep_ == "relcl":
-                    return current.head, False
+                    return _first_conjunct(current.head), False
                 return child, False
             if child.dep_ == "nsubjpass":
                 return child, True
@@ -146,6 +156,13 @@ def subject_of(verb):
             return current.head, False
         break
     return None, False
+
+
+def _first_conjunct(token):
+    """'X and Y, who signed': the relative clause's antecedent is the whole coordination."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token
 
 
 def _misparsed_main_verb(token) -> bool:
@@ -261,9 +278,11 @@ class SentenceExtractor:
             code = self.lexicon.intent_code(code[:2])
             if code is None:
                 return None
-        cand = _Candidate(token, code, words, pattern, symmetric=code[:2] in ("04", "19", "20") or code in ("057", "06", "061"))
+        cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
         cand.statement = code[:2] == "01"
         self._verb_arguments(cand, when)
+        if code[:2] in ("18", "19") and cand.sources and all(is_civilian_crowd(a) for a in cand.sources):
+            cand.code, cand.symmetric = "145", False  # violence by a crowd is a riot (CAMEO 145)
         return cand
 
     def _intent(self, token, complement, code, when) -> _Candidate:
@@ -294,6 +313,8 @@ class SentenceExtractor:
             if complement is not None and token.dep_ != "dobj":
                 return self._intent(token, complement, modality, when)
             return None
+        if not token.text.islower():
+            return None  # part of a name ("the Algiers Agreement", "the Six-Day War"): a reference, not a mention
         match = match_noun(token, self.lexicon)
         if match is None:
             return None
@@ -394,6 +415,11 @@ class SentenceExtractor:
                 continue
             if token.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ"):
                 continue
+            if token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE_PREPS and token.ent_type_ in ("GPE", "LOC", "FAC"):
+                continue  # "talks in Tashkent between X and Y": a place, not a party
+            if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.text[:1].isupper() \
+                    and token.head.head.pos_ == "PROPN":
+                continue  # "the Treaty of Warsaw": part of a name
             if token.dep_ in ("compound", "flat"):
                 continue  # part of a longer name or a modifier ("the UN framework"): resolved through its head
             if token.i in seen_heads:
@@ -445,14 +471,18 @@ class SentenceExtractor:
                         sources.extend(actors)
                     elif not targets:
                         targets.extend(actors)
-        if not sources and targets:
-            # "a telephone conversation with X, Y said": the other party is the clause subject
+        if bool(sources) != bool(targets) and noun.dep_ in ("pobj", "dobj"):
+            # "in a telephone conversation with X, Y said": the other party is the clause subject;
+            # "negotiated under the mediation of X": the mediator's counterpart is the subject
             verb = noun.head
             while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
                 verb = verb.head
             subject, _ = subject_of(verb)
-            if subject is not None:
-                sources = [a for a in self.resolver.resolve(subject, when) if a not in targets]
+            others = [a for a in self.resolver.resolve(subject, when) if a not in sources + targets] if subject is not None else []
+            if not sources:
+                sources = others
+            elif others:
+                targets = others
         if not sources and not targets and pattern.symmetric and noun.dep_ == "pobj":
             groups = [a for a in self._actors_in(noun.sent.root, when) if a.actor_type in ("group", "organization")]
             if len(groups) == 2:
@@ -469,10 +499,10 @@ class SentenceExtractor:
         for cand in found:
             token = cand.token
             governor = by_token.get(token.head.i) if token.head != token else None
-            if governor is not None and governor is not cand:
-                if governor.code[:2] in _CONTENT_ROOTS and token.dep_ in ("xcomp", "ccomp", "advcl") and token.i > governor.token.i:
-                    continue
-                if governor.code[:2] == "03" and _within(governor.token, token) and token != governor.token:
+            content_of = next((by_token[a.i] for a in token.ancestors if a.i in by_token), None)
+            if content_of is not None and content_of is not cand and token.i > content_of.token.i:
+                # what is asked, demanded, refused, threatened or intended is not itself an event
+                if content_of.code[:2] in _CONTENT_ROOTS | {"03"} and _in_content_clause(content_of.token, token):
                     continue
             if self._inside_content(cand, found):
                 continue
@@ -505,6 +535,14 @@ class SentenceExtractor:
             if _within(other.token, cand.token) and cand.token.i > other.token.i:
                 return True
         return False
+
+
+def _in_content_clause(governor, token) -> bool:
+    """Whether `token` sits in the complement of `governor` (xcomp, ccomp, the object's to-clause)."""
+    node = token
+    while node.head != node and node.head != governor:
+        node = node.head
+    return node.head == governor and node.dep_ in ("xcomp", "ccomp", "advcl", "dobj", "acomp", "prep")
 
 
 def _is_future(verb) -> bool:
