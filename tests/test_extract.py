@@ -268,3 +268,28 @@ def test_content_of_an_intent_is_not_an_event(run):
 def test_nominal_with_only_a_source_takes_the_subject_as_target(run):
     events = run("In 1995, Serbia and Croatia negotiated under the mediation of Richard Holbrooke.")
     assert any(root == "04" and src == "Richard Holbrooke" for root, src, _, _ in events)
+
+
+def test_name_left_unattached_before_a_subjectless_verb_is_its_subject(run):
+    events = run("Chile expropriated the copper mines in July 1971, and on 4 October Washington imposed an embargo.")
+    assert any(src == "United States" for _, src, _, _ in events)
+
+
+def test_person_referred_to_by_given_name(run):
+    events = run("Abiy Ahmed met Isaias Afwerki in Asmara in July 2018. Later that month, Abiy visited Eritrea again.")
+    assert ("04", "Abiy Ahmed", "Eritrea") in dyads(events)
+
+
+def test_state_organ_named_after_its_leader(run):
+    events = run("In March 1958, the Eisenhower administration suspended arms shipments to Cuba.")
+    assert any(src == "United States" and tgt == "Cuba" for _, src, tgt, _ in events)
+
+
+def test_members_of_a_named_group_are_that_group(run):
+    events = run("In 2001, Hezbollah gunmen attacked Israel.")
+    assert any(src == "Hezbollah" and tgt == "Israel" for _, src, tgt, _ in events)
+
+
+def test_predicate_nominal_infinitive_takes_the_copula_subject(run):
+    events = run("In 2008, Mahmoud Ahmadinejad became the first Iranian president to visit Iraq.")
+    assert ("04", "Mahmoud Ahmadinejad", "Iraq") in dyads(events)

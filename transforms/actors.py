@@ -99,9 +99,17 @@ class DocumentActors:
         return None
 
     def person_by_surname(self, surname: str) -> Actor | None:
+        """A person already named in the document, referred to by one of their names.
+
+        Mostly the surname ("Lavrov"), but some naming traditions use the
+        given name ("Abiy" for Abiy Ahmed, "Isaias" for Isaias Afwerki).
+        """
         key = surname.casefold()
         for actor in reversed(self.recent):
-            if actor.actor_type == "person" and actor.name.split()[-1].casefold() == key:
+            if actor.actor_type != "person":
+                continue
+            names = actor.name.casefold().split()
+            if names and (names[-1] == key or names[0] == key):
                 return actor
         return None
 
@@ -317,11 +325,27 @@ class Resolver:
                 return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
         return []
 
+    _QUANTITY_WORDS = {"several", "many", "some", "other", "few", "various", "numerous", "more", "most", "all", "both"}
+
     def _group(self, head, when) -> Actor:
-        """A collective named by a common noun, with its nationality adjective when given."""
+        """A collective named by a common noun: the organisation it belongs to when the text
+        names one ("Lashkar-e-Taiba gunmen", "a bomber from Hamas"), else the phrase itself
+        with its modifiers ("Kurdish insurgents", "tribal fighters")."""
+        for child in head.children:
+            candidates = []
+            if child.dep_ in ("compound", "poss") and child.pos_ == "PROPN":
+                candidates.append(child)
+            if child.dep_ == "prep" and child.lower_ in ("from", "of"):
+                candidates.extend(c for c in child.children if c.dep_ == "pobj")
+            for token in candidates:
+                entry = self.kb.lookup(_span_text(name_tokens(token)), on=when)
+                if entry is not None and entry.actor_type in ("group", "organization"):
+                    return self.seen.note(from_entry(entry), _span_text(list(head.subtree)[:8]))
         states = states_from_modifiers(head, self.kb, when)
-        adjectives = [t.text for t in head.lefts if t.dep_ in ("amod", "compound") and t.ent_type_ in ("NORP", "GPE")]
-        name = " ".join([*adjectives[:1], head.lower_])
+        modifiers = [t.text if t.ent_type_ in ("NORP", "GPE") or t.pos_ == "PROPN" else t.lower_
+                     for t in head.lefts
+                     if t.dep_ in ("amod", "compound") and t.lower_ not in self._QUANTITY_WORDS and t.pos_ != "NUM"]
+        name = " ".join([*modifiers[-2:], head.lower_])
         actor = Actor(name, "group", states[0].country_code if states else None)
         return self.seen.note(actor, _span_text([t for t in head.subtree if t.dep_ not in ("det", "relcl", "prep")][:6]))
 
@@ -363,6 +387,8 @@ class Resolver:
         if not any(self.kb.is_state_organ(c) for c in candidates):
             return []
         states = states_from_modifiers(head, self.kb, when)
+        if not states:
+            states = self._states_of_people_modifying(head, when)
         if not states and ent is not None:
             words = ent.text.split()
             for n in range(1, len(words)):
@@ -377,6 +403,26 @@ class Resolver:
                     if obj is not None:
                         states = [a for a in self.resolve(obj, when) if a.actor_type in ("state", "igo")]
         return [self.seen.note(s, phrase) for s in states]
+
+    def _states_of_people_modifying(self, head, when) -> list[Actor]:
+        """'the Eisenhower administration', "Assad's government": the state of the person named."""
+        for child in head.lefts:
+            if child.dep_ in ("compound", "poss") and child.pos_ == "PROPN":
+                person = self.seen.person_by_surname(child.text)
+                entry = None if person else (self.kb.lookup(_span_text(name_tokens(child)), on=when)
+                                             or self.kb.person_by_surname(child.text, when))
+                person = person or (from_entry(entry) if entry else None)
+                if person is not None and person.actor_type == "person" and person.country_code:
+                    state = self._state_by_code(person.country_code, when)
+                    if state is not None:
+                        return [state]
+        return []
+
+    def _state_by_code(self, code: str, when) -> Actor | None:
+        for entry in self.kb.entries():
+            if entry.actor_type == "state" and entry.country_code == code:
+                return from_entry(entry)
+        return None
 
     def _last_with_role(self, role: str) -> Actor | None:
         return self.seen.roles.get(role) or self.seen.last("person")

@@ -140,6 +140,13 @@ def subject_of(verb):
                 return child, False
             if child.dep_ == "nsubjpass":
                 return child, True
+        orphan = _orphan_subject(current)
+        if orphan is not None:
+            return orphan, False
+        if current.dep_ in ("acl", "relcl") and current.head.dep_ == "attr" and _is_to_infinitive(current):
+            # "X became the first Iranian president to visit Iraq": X visits
+            current = current.head.head
+            continue
         if current.dep_ in ("xcomp", "conj", "advcl") and current.head != current:
             if current.dep_ == "advcl" and current.tag_ != "VBG":
                 return None, False
@@ -156,6 +163,28 @@ def subject_of(verb):
             return current.head, False
         break
     return None, False
+
+
+def _orphan_subject(verb):
+    """A name right before a subjectless verb that the parser left unattached as a subject.
+
+    "..., and on 19 October Washington imposed an embargo": the small model
+    often makes "Washington" an adverbial modifier of the first verb.
+    """
+    previous = verb.i - 1
+    doc = verb.doc
+    while previous >= verb.sent.start and doc[previous].pos_ in ("ADV", "AUX", "PART"):
+        previous -= 1
+    if previous < verb.sent.start:
+        return None
+    token = doc[previous]
+    if token.pos_ != "PROPN" or token.ent_type_ not in ("GPE", "PERSON", "ORG", "NORP"):
+        return None
+    if token.dep_ in ("npadvmod", "dep", "nmod"):
+        return token
+    if token.dep_ == "pobj" and any(c.dep_ == "pobj" and c.ent_type_ == "DATE" and c != token for c in token.head.children):
+        return token  # "on 19 October Washington imposed": parsed as a second object of "on"
+    return None
 
 
 def _first_conjunct(token):
@@ -266,7 +295,8 @@ class SentenceExtractor:
             return None
         pattern, words = match
         if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
-            if governor.lemma_ not in _ASPECTUAL:
+            predicate_nominal = token.dep_ in ("acl", "relcl") and governor.dep_ == "attr"  # "became the first X to visit"
+            if governor.lemma_ not in _ASPECTUAL and not predicate_nominal:
                 return None  # purpose or content clause of another verb
         code = pattern.code
         if is_negated(token):
