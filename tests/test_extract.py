@@ -293,3 +293,13 @@ def test_members_of_a_named_group_are_that_group(run):
 def test_predicate_nominal_infinitive_takes_the_copula_subject(run):
     events = run("In 2008, Mahmoud Ahmadinejad became the first Iranian president to visit Iraq.")
     assert ("04", "Mahmoud Ahmadinejad", "Iraq") in dyads(events)
+
+
+def test_attacked_place_stands_for_its_state(run):
+    events = run("On 5 June 1967, Israeli jets bombed the airport at Damascus.")
+    assert any(src == "Israel" and tgt == "Syria" for _, src, tgt, _ in events)
+
+
+def test_unnamed_national_official_is_coded_as_the_state(run):
+    events = run("In January 2020, Iraq summoned the Iranian ambassador.")
+    assert any(src == "Iraq" and tgt == "Iran" for _, src, tgt, _ in events)

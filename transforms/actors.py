@@ -68,6 +68,21 @@ def is_civilian_crowd(actor: "Actor") -> bool:
     return actor.actor_type == "group" and actor.name.split()[-1].rstrip("s") in {n.rstrip("s") for n in _crowd_nouns()} | _crowd_nouns()
 
 
+_STATE_CODE_CACHE: dict[int, dict[str, KBEntry]] = {}
+
+
+def _states_by_code(kb: ActorKB) -> dict[str, KBEntry]:
+    """ISO3 -> state entry, built once per knowledge base (current states win over historic ones)."""
+    table = _STATE_CODE_CACHE.get(id(kb))
+    if table is None:
+        table = {}
+        for entry in sorted(kb.entries(), key=lambda e: kb.validity(e.name)[1] is not None):
+            if entry.actor_type == "state" and entry.country_code and entry.country_code not in table:
+                table[entry.country_code] = entry
+        _STATE_CODE_CACHE[id(kb)] = table
+    return table
+
+
 def from_entry(entry: KBEntry) -> Actor:
     return Actor(entry.name, entry.actor_type, entry.country_code)
 
@@ -299,12 +314,15 @@ class Resolver:
             entry = self.kb.office_holder(role, state.country_code if state else None, when) if (state or self._definite(head)) else None
             if entry is not None:
                 return [self.seen.note(from_entry(entry), _span_text([t for t in head.subtree if t.dep_ != "det"]))]
-            if self._definite(head) and head.pos_ == "NOUN":
+            if self._definite(head) and head.pos_ == "NOUN" and state is None:
                 actor = self._last_with_role(role)
-                return [actor] if actor else []
+                if actor is not None:
+                    return [actor]
         if head.lemma_.lower() in _GENERIC_TITLES and self._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
-            actor = self._last_with_title_word(head.lemma_.lower())
-            return [actor] if actor else []
+            if not states_from_modifiers(head, self.kb, when):
+                actor = self._last_with_title_word(head.lemma_.lower())
+                return [actor] if actor else []
+        # (an unknown holder of a national office, "the Iranian ambassador", falls through to its state below)
         if ent is not None and ent.label_ in _ENTITY_LABELS:
             actor = self._from_entity(ent, head, when)
             if actor is not None:
@@ -419,10 +437,12 @@ class Resolver:
         return []
 
     def _state_by_code(self, code: str, when) -> Actor | None:
-        for entry in self.kb.entries():
-            if entry.actor_type == "state" and entry.country_code == code:
-                return from_entry(entry)
-        return None
+        return self.state_with_code(code, when)
+
+    def state_with_code(self, code: str, when=None) -> Actor | None:
+        """The state actor for an ISO3 code (the KB's canonical name), noted as seen."""
+        entry = _states_by_code(self.kb).get(code)
+        return self.seen.note(from_entry(entry), None) if entry else None
 
     def _last_with_role(self, role: str) -> Actor | None:
         return self.seen.roles.get(role) or self.seen.last("person")

@@ -29,7 +29,7 @@ from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civ
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
 from transforms.lexicon import Lexicon, NounPattern, VerbPattern
-from transforms.places import Place, location_of
+from transforms.places import Place, location_of, resolve_place
 from transforms.segment import Sentence
 
 _ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", "seek", "proceed", "move"}
@@ -37,6 +37,7 @@ _FAILURE = {"fail", "refuse", "decline", "neglect"}
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
+_FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 
@@ -185,6 +186,14 @@ def _orphan_subject(verb):
     if token.dep_ == "pobj" and any(c.dep_ == "pobj" and c.ent_type_ == "DATE" and c != token for c in token.head.children):
         return token  # "on 19 October Washington imposed": parsed as a second object of "on"
     return None
+
+
+def _name(token) -> str:
+    """The full proper name a token ends ("Mekelle", "New Delhi")."""
+    start = token.i
+    while start > token.sent.start and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    return token.doc[start: token.i + 1].text
 
 
 def _first_conjunct(token):
@@ -386,6 +395,19 @@ class SentenceExtractor:
         if not cand.targets and cand.symmetric and len(cand.sources) >= 2:
             cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
 
+    def _place_as_state(self, head, when) -> list[Actor]:
+        """The state a bombed, seized or occupied place belongs to ("struck the city of Mekelle")."""
+        for token in [head, *[c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "at")
+                               for c in p.children if c.dep_ == "pobj"]]:
+            if token.ent_type_ not in ("GPE", "LOC", "FAC") or token.pos_ != "PROPN":
+                continue
+            place = resolve_place(_name(token))
+            if place is not None and place.country_code:
+                state = self.resolver.state_with_code(place.country_code, when)
+                if state is not None:
+                    return [state]
+        return []
+
     def _target(self, verb, pattern: VerbPattern, sources, when) -> list[Actor]:
         prep = pattern.target_preposition if pattern else None
         heads = []
@@ -396,13 +418,26 @@ class SentenceExtractor:
         dobj = direct_object(verb)
         if dobj is not None:
             heads.append(dobj)
+        forceful = pattern is not None and pattern.code[:2] in _FORCE_ROOTS
         for head in heads:
             found = [a for a in self.resolver.resolve(head, when, avoid=sources) if a not in sources]
             if found:
                 return found
+            if forceful:
+                found = [a for a in self._place_as_state(head, when) if a not in sources]
+                if found:
+                    return found
             inner = self._actors_in(head, when, exclude=sources, skip_self=True)
             if inner:
                 return inner[:1]
+        if forceful:
+            # "bombed the airport at Damascus", "shelled positions in Gaza"
+            for child in verb.children:
+                if child.dep_ == "prep" and child.lower_ in _LOCATIVE_PREPS:
+                    obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    found = [a for a in self._place_as_state(obj, when) if a not in sources] if obj is not None else []
+                    if found:
+                        return found
         for word in _TARGET_PREPS:
             obj = prep_object(verb, word) if word != prep else None
             if obj is not None and obj.head.head == verb:
