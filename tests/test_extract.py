@@ -303,3 +303,24 @@ def test_attacked_place_stands_for_its_state(run):
 def test_unnamed_national_official_is_coded_as_the_state(run):
     events = run("In January 2020, Iraq summoned the Iranian ambassador.")
     assert any(src == "Iraq" and tgt == "Iran" for _, src, tgt, _ in events)
+
+
+def test_resume_with_an_object_is_an_event(run):
+    events = run("Britain resumed diplomatic relations with Argentina in 1990.")
+    assert any(src == "United Kingdom" and tgt == "Argentina" for _, src, tgt, _ in events)
+
+
+def test_sentence_initial_capitalised_event_noun(run):
+    events = run("Talks between India and Pakistan resumed in 2004.")
+    assert ("04", "India", "Pakistan") in dyads(events)
+
+
+def test_a_month_is_not_a_person(run):
+    events = run("Theresa May met Angela Merkel in Berlin in 2016. In May, Germany criticised Turkey.")
+    assert ("11", "Germany", "Turkey") in dyads(events)
+    assert all(src != "Theresa May" for root, src, _, _ in events if root == "11")
+
+
+def test_students_protesting_is_a_demonstration(run):
+    events = run("In 1989, Chinese students protested against the government.")
+    assert "14" in roots(events)

@@ -32,6 +32,7 @@ _GENERIC_TITLES = {"minister", "president", "premier", "chancellor", "king", "qu
 _DOCUMENT_WORDS = {"treaty", "agreement", "accord", "accords", "act", "resolution", "declaration", "convention",
                    "protocol", "plan", "charter", "amendment", "memorandum", "communique", "initiative", "doctrine",
                    "uprising", "revolution", "war", "crisis", "conference", "summit", "prize"}
+_NOT_ACTOR_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _LOCATION_ONLY = {"LOC", "FAC"}
 
@@ -275,6 +276,8 @@ class Resolver:
     def _resolve_one(self, head, when: dt.date | None) -> list[Actor]:
         """Actors of one conjunct; a list because "the two countries" names two."""
         lower = head.lower_
+        if head.ent_type_ in _NOT_ACTOR_LABELS:
+            return []  # "in May" is a month, not Theresa May
         if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
             actor = self._pronoun(head)
             return [actor] if actor else []

@@ -75,7 +75,7 @@ class _Candidate:
 
 
 _SYMMETRIC_ROOTS = {"04", "06", "19"}
-_SYMMETRIC_CODES = {"050", "057", "0871", "0872", "081", "1911"}
+_SYMMETRIC_CODES = {"050", "054", "057", "0871", "0872", "081", "1911"}
 
 
 def is_symmetric(code: str) -> bool:
@@ -289,8 +289,8 @@ class SentenceExtractor:
         xcomp = next((c for c in token.children if c.dep_ == "xcomp"), None)
         if modality and xcomp is not None:
             return self._intent(token, xcomp, modality, when)
-        if token.lemma_ in _ASPECTUAL:
-            return None  # the event is its complement
+        if token.lemma_ in _ASPECTUAL and any(c.dep_ == "xcomp" for c in token.children):
+            return None  # "began to reduce": the event is its complement
         match = match_verb(token, self.lexicon)
         if match is None or match[0].code[:2] == "01":
             # "expressed its readiness to mediate", "reiterated his willingness to ...": intent, root 03
@@ -320,8 +320,11 @@ class SentenceExtractor:
         cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
         cand.statement = code[:2] == "01"
         self._verb_arguments(cand, when)
-        if code[:2] in ("18", "19") and cand.sources and all(is_civilian_crowd(a) for a in cand.sources):
-            cand.code, cand.symmetric = "145", False  # violence by a crowd is a riot (CAMEO 145)
+        if cand.sources and all(is_civilian_crowd(a) for a in cand.sources):
+            if code[:2] in ("18", "19"):
+                cand.code, cand.symmetric = "145", False  # violence by a crowd is a riot (CAMEO 145)
+            elif code == "114":
+                cand.code = "141"  # a crowd's protest is a demonstration, not an official complaint
         return cand
 
     def _intent(self, token, complement, code, when) -> _Candidate:
@@ -352,7 +355,8 @@ class SentenceExtractor:
             if complement is not None and token.dep_ != "dobj":
                 return self._intent(token, complement, modality, when)
             return None
-        if not token.text.islower():
+        sentence_initial = token.i == token.sent.start and token.text[1:].islower()
+        if not (token.text.islower() or sentence_initial):
             return None  # part of a name ("the Algiers Agreement", "the Six-Day War"): a reference, not a mention
         match = match_noun(token, self.lexicon)
         if match is None:
