@@ -324,3 +324,13 @@ def test_a_month_is_not_a_person(run):
 def test_students_protesting_is_a_demonstration(run):
     events = run("In 1989, Chinese students protested against the government.")
     assert "14" in roots(events)
+
+
+def test_the_two_leaders_are_the_last_two_people(run):
+    events = run("In 2016, Recep Tayyip Erdoğan wrote to Vladimir Putin, and the two leaders met in August.")
+    assert any(root == "04" and {src, tgt} == {"Recep Tayyip Erdoğan", "Vladimir Putin"} for root, src, tgt, _ in events)
+
+
+def test_demonym_before_a_product_name_and_border_is_only_a_place(run):
+    events = run("On November 24, 2015, a Turkish F-16 shot down a Russian Su-24 near the Syrian border.")
+    assert any(src == "Turkey" and tgt == "Russia" for _, src, tgt, _ in events)

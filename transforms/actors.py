@@ -339,8 +339,8 @@ class Resolver:
         # a generic collective: "militants", "Kurdish rebels", "Iraqi protesters"
         if head.pos_ == "NOUN" and head.lemma_.lower() in group_nouns():
             return [self._group(head, when)]
-        # a common noun with a state adjective: "Syrian air defences", "Indian troops"
-        if head.pos_ == "NOUN":
+        # a common noun with a state adjective: "Syrian air defences", "Indian troops", "a Russian Su-24"
+        if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (ent is None or ent.label_ in ("PRODUCT", "ORG", "NORP"))):
             states = states_from_modifiers(head, self.kb, when)
             if states and not self._is_place_noun(head):
                 return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
@@ -384,7 +384,9 @@ class Resolver:
                     return self.seen.note(from_entry(entry), _span_text(words[start:end]))
         return None
 
-    _TWO = {"country", "government", "side", "nation", "state", "army", "neighbour", "neighbor", "capital", "leader", "party", "military"}
+    _TWO = {"country", "government", "side", "nation", "state", "army", "neighbour", "neighbor", "capital", "leader",
+            "party", "military", "president", "minister", "premier", "head"}
+    _TWO_PEOPLE = {"leader", "president", "minister", "premier", "head"}
     _PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "water", "coast", "soil", "airspace", "region", "province", "island", "port", "capital", "frontier"}
 
     def _is_place_noun(self, head) -> bool:
@@ -396,8 +398,9 @@ class Resolver:
             return []
         if not any(c.lower_ in ("two", "both") for c in head.lefts):
             return []
-        states = [a for a in reversed(self.seen.recent) if a.actor_type == "state"]
-        return states[:2][::-1] if len(states) >= 2 else []
+        wanted = "person" if head.lemma_.lower() in self._TWO_PEOPLE else "state"
+        found = [a for a in reversed(self.seen.recent) if a.actor_type == wanted]
+        return found[:2][::-1] if len(found) >= 2 else []
 
     def _state_organ(self, head, ent, when) -> list[Actor]:
         """'the Russian Foreign Ministry', 'the Foreign Ministries of Russia and the EU', 'Pakistan Army'."""

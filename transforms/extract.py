@@ -38,6 +38,8 @@ _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 _FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+_PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "coast", "soil", "airspace",
+                "region", "province", "island", "port", "frontier", "capital", "embassy", "consulate"}
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 
@@ -260,7 +262,12 @@ class SentenceExtractor:
     # -- candidates ------------------------------------------------------------------
     def candidates(self, doc, when: dt.date | None) -> list[_Candidate]:
         found: list[_Candidate] = []
+        entity_roots = {ent.root.i for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")}
         for token in doc:
+            if token.i in entity_roots:
+                # every name is noted in reading order, event or not, so that "he",
+                # "the two leaders" and surnames later on can refer back to it
+                self.resolver.resolve(token, when)
             if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
                 cand = self._verb_candidate(token, when)
             elif token.pos_ in ("NOUN", "PROPN"):
@@ -497,6 +504,10 @@ class SentenceExtractor:
             ent = entity_of(token)
             if token.pos_ == "ADJ" and not (ent is not None and ent.label_ == "NORP"):
                 continue
+            place = token.head
+            if token.pos_ == "ADJ" and place.lemma_.lower() in _PLACE_NOUNS and place.dep_ == "pobj" \
+                    and place.head.lower_ in _LOCATIVE_PREPS | {"along", "near"}:
+                continue  # "near the Syrian border": where it happened, not a party ("into Japanese airspace" is)
             if token.pos_ == "PRON" and token.lower_ not in ("he", "him", "she", "her"):
                 continue
             for actor in self.resolver.resolve(token, when):
