@@ -110,3 +110,19 @@ def test_part_of_month_with_year():
 
 def test_may_the_verb_is_not_a_month():
     assert find_mentions("Egypt may join the talks.") == []
+
+
+def test_a_range_within_one_year_moves_the_running_date():
+    running = RunningDate()
+    running.resolve_all(find_mentions("In January 1990 the dam was filled."))
+    running.resolve_all(find_mentions("In mid-September 1998 the army massed troops."))
+    (_, window), = running.resolve_all(find_mentions("On 1 October the president spoke."))
+    assert window.start == D(1998, 10, 1)
+
+
+def test_a_decade_does_not_move_an_existing_running_date():
+    running = RunningDate()
+    running.resolve_all(find_mentions("On 4 May 1994 the accord was signed."))
+    running.resolve_all(find_mentions("Trade grew through the 1990s."))
+    (_, window), = running.resolve_all(find_mentions("On 2 June the border opened."))
+    assert window.start == D(1994, 6, 2)

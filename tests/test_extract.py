@@ -334,3 +334,9 @@ def test_the_two_leaders_are_the_last_two_people(run):
 def test_demonym_before_a_product_name_and_border_is_only_a_place(run):
     events = run("On November 24, 2015, a Turkish F-16 shot down a Russian Su-24 near the Syrian border.")
     assert any(src == "Turkey" and tgt == "Russia" for _, src, tgt, _ in events)
+
+
+def test_coordinated_clause_with_its_own_date_keeps_it(run):
+    events = run("Iranian forces recaptured Khorramshahr in May 1982, and the following month Saddam Hussein announced a withdrawal.")
+    recapture = [e for e in events if e[1] == "Iran"]
+    assert recapture and recapture[0][3] == D(1982, 5, 1)

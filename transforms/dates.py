@@ -350,8 +350,8 @@ class RunningDate:
         for mention in mentions:
             window = resolve(mention, self.current)
             resolved.append((mention, window))
-            if window is not None and window.precision in ("day", "month", "year"):
-                self.current = window
-            elif window is not None and self.current is None:
+            if window is not None and (window.start.year == window.end.year or self.current is None):
+                # anything within one year moves the narrative on ("mid-September 1998");
+                # a decade or a multi-year range only starts it
                 self.current = window
         return resolved

@@ -130,6 +130,8 @@ def _separate_clause_between(governor, trigger) -> bool:
     """Whether a clause of its own (relative, complement, adverbial) separates the date's verb from the trigger."""
     node = governor
     while node is not None and node != trigger and node.head != node:
+        if node.pos_ in ("VERB", "AUX") and node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return True  # "X did A in May, and the following month Y did B": B's date is not A's
         if node.pos_ in ("VERB", "AUX") and node.dep_ in _CLAUSE_DEPS:
             # a temporal clause ("after X did Y on D") anchors the event in time
             if not (node.dep_ == "advcl" and _mark_of(node) is not None):
