@@ -140,6 +140,15 @@ def _separate_clause_between(governor, trigger) -> bool:
     return False
 
 
+def _after_coordination(trigger, head) -> bool:
+    """Whether a coordinating "and"/"but" of the trigger's clause (or a semicolon) stands
+    between the trigger and the date: the date then opens the next clause."""
+    if head.i <= trigger.i:
+        return False
+    between = trigger.doc[trigger.i + 1: head.i]
+    return any((t.dep_ == "cc" and t.head == trigger) or t.text == ";" for t in between)
+
+
 def _fronted(head) -> bool:
     """A date that opens the sentence ("On April 28, 2011 after ..., X said") scopes the whole
     sentence, whatever clause the parser attached it to."""
@@ -168,7 +177,10 @@ def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str]
             eligible = governor is None or _is_ancestor(governor, trigger)
         if not eligible:
             continue
-        candidates.append((0 if inside_trigger else 1, distance(trigger, item.head), item))
+        rank = 0 if inside_trigger else 1
+        if _after_coordination(trigger, item.head):
+            rank = 2  # "recaptured X in May, and the following month ...": the next clause's date
+        candidates.append((rank, distance(trigger, item.head), item))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1]))
