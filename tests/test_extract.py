@@ -340,3 +340,13 @@ def test_coordinated_clause_with_its_own_date_keeps_it(run):
     events = run("Iranian forces recaptured Khorramshahr in May 1982, and the following month Saddam Hussein announced a withdrawal.")
     recapture = [e for e in events if e[1] == "Iran"]
     assert recapture and recapture[0][3] == D(1982, 5, 1)
+
+
+def test_gerund_after_a_preposition_takes_the_main_subject(run):
+    events = run("After defeating Spain in 1898, the United States occupied Cuba.")
+    assert any(src == "United States" and tgt == "Spain" for _, src, tgt, _ in events)
+
+
+def test_place_inside_a_document_name_is_not_a_party(run):
+    events = run("In 1980, Saddam Hussein tore up a copy of the Algiers Agreement.")
+    assert all(tgt != "Algeria" for _, _, tgt, _ in events)

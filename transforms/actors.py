@@ -341,7 +341,10 @@ class Resolver:
             return [self._group(head, when)]
         # a common noun with a state adjective: "Syrian air defences", "Indian troops", "a Russian Su-24"
         if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (ent is None or ent.label_ in ("PRODUCT", "ORG", "NORP"))):
-            states = states_from_modifiers(head, self.kb, when)
+            # for names, only a nationality adjective counts ("a Russian Su-24"), not a
+            # place in the name ("the Algiers Agreement" is not Algeria's)
+            states = states_from_modifiers(head, self.kb, when) if head.pos_ == "NOUN" else [
+                s for child in head.lefts if child.dep_ == "amod" for s in _states_named_by(child, self.kb, when)]
             if states and not self._is_place_noun(head):
                 return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
         return []

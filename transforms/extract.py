@@ -156,6 +156,9 @@ def subject_of(verb):
             via_conj = current.dep_ == "conj"
             current = current.head
             continue
+        if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head != current.head:
+            current = current.head.head  # "after defeating Spain, the United States ...": the main subject
+            continue
         if via_conj and current.dep_ == "ccomp" and current.head != current:
             # "X stressed that there is ... and reiterated ...": the parser hung the
             # second verb on the subjectless complement; it belongs to the main clause
