@@ -350,3 +350,12 @@ def test_gerund_after_a_preposition_takes_the_main_subject(run):
 def test_place_inside_a_document_name_is_not_a_party(run):
     events = run("In 1980, Saddam Hussein tore up a copy of the Algiers Agreement.")
     assert all(tgt != "Algeria" for _, _, tgt, _ in events)
+
+
+def test_mass_expulsion_and_mass_killing_by_victim_count(run):
+    expelled = run("In 1972, Uganda expelled more than 50,000 Asians.")
+    assert "20" in roots(expelled)
+    one = run("In 2018, Britain expelled three Russian diplomats.")
+    assert "20" not in roots(one)
+    killed = run("In 1995, Serb forces killed thousands of Bosniaks in Srebrenica.")
+    assert "20" in roots(killed)

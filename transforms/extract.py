@@ -171,6 +171,25 @@ def subject_of(verb):
     return None, False
 
 
+_COUNT_WORDS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2_000_000,
+                "hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+def victim_count(obj) -> int:
+    """How many people an object phrase counts ("more than 70,000 Eritreans", "millions of citizens")."""
+    if obj is None:
+        return 0
+    best = 0
+    for token in [obj, *obj.children, *[g for c in obj.children for g in c.children]]:
+        word = token.lower_.replace(",", "")
+        if word.isdigit():
+            best = max(best, int(word))
+        elif word in _COUNT_WORDS:
+            multiplier = next((int(c.lower_.replace(",", "")) for c in token.children if c.lower_.replace(",", "").isdigit()), 1)
+            best = max(best, _COUNT_WORDS[word] * multiplier)
+    return best
+
+
 def _orphan_subject(verb):
     """A name right before a subjectless verb that the parser left unattached as a subject.
 
@@ -330,6 +349,9 @@ class SentenceExtractor:
         cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
         cand.statement = code[:2] == "01"
         self._verb_arguments(cand, when)
+        victims = victim_count(direct_object(token))
+        if victims:
+            cand.code = self.lexicon.mass_code(cand.code, victims) or cand.code
         if cand.sources and all(is_civilian_crowd(a) for a in cand.sources):
             if code[:2] in ("18", "19"):
                 cand.code, cand.symmetric = "145", False  # violence by a crowd is a riot (CAMEO 145)
