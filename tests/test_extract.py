@@ -359,3 +359,9 @@ def test_mass_expulsion_and_mass_killing_by_victim_count(run):
     assert "20" not in roots(one)
     killed = run("In 1995, Serb forces killed thousands of Bosniaks in Srebrenica.")
     assert "20" in roots(killed)
+
+
+def test_announced_measure_is_the_event(run):
+    events = run("In 2011, Turkey announced economic sanctions against Syria.")
+    assert roots(events) == ["16"]
+    assert dyads(events) == {("16", "Turkey", "Syria")}

@@ -38,6 +38,8 @@ _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 _FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+#: Verbs that put a measure into effect by saying so ("announced sanctions", "declared a ceasefire").
+_ANNOUNCING = {"announce", "declare", "proclaim", "unveil", "order", "decree"}
 _PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "coast", "soil", "airspace",
                 "region", "province", "island", "port", "frontier", "capital", "embassy", "consulate"}
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
@@ -395,10 +397,23 @@ class SentenceExtractor:
             return None
         pattern, words = match
         governor = token.head
-        if governor.pos_ in ("VERB", "AUX") and token.dep_ in ("dobj", "nsubj", "nsubjpass") and match_verb(governor, self.lexicon):
+        verb_match = match_verb(governor, self.lexicon) if governor.pos_ in ("VERB", "AUX") else None
+        announced = (verb_match is not None and verb_match[0].code[:2] == "01" and token.dep_ == "dobj"
+                     and governor.lemma_.lower() in _ANNOUNCING)
+        if verb_match is not None and token.dep_ in ("dobj", "nsubj", "nsubjpass") and not announced:
             return None  # the verb already codes it ("signed a deal")
         cand = _Candidate(token, pattern.code, words, pattern, symmetric=pattern.symmetric)
         participants = self._noun_participants(token, pattern, when)
+        if announced:
+            # "announced economic sanctions against X": the announced measure is the event,
+            # taken by the one who announces it
+            subject, _ = subject_of(governor)
+            sources = self.resolver.resolve(subject, when) if subject is not None else []
+            targets = participants[1] if participants else []
+            if not targets:
+                targets = self._target(governor, None, sources, when) or self._actors_in(token, when, exclude=sources, skip_self=True)[:1]
+            participants = (sources, targets) if sources or targets else None
+            cand.words = [governor, *words]
         if not participants:
             return None
         cand.sources, cand.targets = participants
@@ -612,6 +627,9 @@ class SentenceExtractor:
             if self._inside_content(cand, found):
                 continue
             if cand.statement:
+                if any(o is not cand and isinstance(o.pattern, NounPattern) and o.token.head == token
+                       and o.token.dep_ == "dobj" for o in found):
+                    continue  # "announced sanctions": coded as the sanctions
                 if any(o is not cand and _reports(cand.token, o) for o in found):
                     continue  # "said Russia is ready to ...": coded through the reported event
                 if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
