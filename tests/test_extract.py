@@ -365,3 +365,18 @@ def test_announced_measure_is_the_event(run):
     events = run("In 2011, Turkey announced economic sanctions against Syria.")
     assert roots(events) == ["16"]
     assert dyads(events) == {("16", "Turkey", "Syria")}
+
+
+def test_nationality_before_an_office_title_is_the_state(run):
+    events = run("In 2019, Pakistan expelled the Indian High Commissioner.")
+    assert any(src == "Pakistan" and tgt == "India" for _, src, tgt, _ in events)
+
+
+def test_a_people_without_a_state_is_a_group(run):
+    events = run("In 1975, Iran cut off its aid to the Kurds.")
+    assert any(src == "Iran" and tgt == "Kurds" for _, src, tgt, _ in events)
+
+
+def test_demand_addressed_through_a_that_clause(run):
+    events = run("In 1939, Germany demanded that Poland cede the Free City of Danzig.")
+    assert ("10", "Germany", "Poland") in dyads(events)

@@ -344,7 +344,9 @@ class Resolver:
             # for names, only a nationality adjective counts ("a Russian Su-24"), not a
             # place in the name ("the Algiers Agreement" is not Algeria's)
             states = states_from_modifiers(head, self.kb, when) if head.pos_ == "NOUN" else [
-                s for child in head.lefts if child.dep_ == "amod" for s in _states_named_by(child, self.kb, when)]
+                s for child in head.lefts
+                if child.dep_ == "amod" or (child.dep_ == "compound" and child.ent_type_ == "NORP")
+                for s in _states_named_by(child, self.kb, when)]
             if states and not self._is_place_noun(head):
                 return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
         return []
@@ -479,7 +481,12 @@ class Resolver:
         text = ent.text
         if ent.label_ == "NORP":
             entry = self.kb.adjective(text) or self.kb.lookup(text)
-            return self.seen.note(from_entry(entry), text) if entry else None
+            if entry is not None:
+                return self.seen.note(from_entry(entry), text)
+            if head.tag_ in ("NNPS", "NNS") or (head.text.endswith("s") and head.pos_ in ("PROPN", "NOUN")):
+                # a people without a state of its own: "the Kurds", "the Hoa"
+                return self.seen.note(Actor(re.sub(r"^the\s+", "", text, flags=re.I), "group", None), text)
+            return None
         actor = self._lookup(text) or self._lookup(strip_titles(text))
         if actor is not None:
             return self.seen.note(actor, text)

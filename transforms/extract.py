@@ -443,6 +443,12 @@ class SentenceExtractor:
             cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
             return
         cand.targets = self._target(verb, pattern, cand.sources, when)
+        if not cand.targets and cand.code[:2] in ("02", "10", "13"):
+            # "demanded that Poland agree to ...", "urged that Iran stop ...": the one asked
+            complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+            subject = subject_of(complement)[0] if complement is not None else None
+            if subject is not None:
+                cand.targets = [a for a in self.resolver.resolve(subject, when) if a not in cand.sources]
         if not cand.targets and cand.symmetric and len(cand.sources) >= 2:
             cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
 
