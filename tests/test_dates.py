@@ -126,3 +126,10 @@ def test_a_decade_does_not_move_an_existing_running_date():
     running.resolve_all(find_mentions("Trade grew through the 1990s."))
     (_, window), = running.resolve_all(find_mentions("On 2 June the border opened."))
     assert window.start == D(1994, 6, 2)
+
+
+def test_later_that_month_starts_after_the_running_day():
+    running = RunningDate()
+    running.resolve_all(find_mentions("On 12 November 2011 the league suspended Syria."))
+    (_, window), = running.resolve_all(find_mentions("Later that month, Turkey imposed sanctions."))
+    assert (window.start, window.end) == (D(2011, 11, 13), D(2011, 11, 30))

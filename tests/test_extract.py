@@ -380,3 +380,9 @@ def test_a_people_without_a_state_is_a_group(run):
 def test_demand_addressed_through_a_that_clause(run):
     events = run("In 1939, Germany demanded that Poland cede the Free City of Danzig.")
     assert ("10", "Germany", "Poland") in dyads(events)
+
+
+def test_sentence_dated_by_an_earlier_temporal_clause(run):
+    events = run("When Turkey filled the dam in January 1990, it held back the river, and Syria protested.")
+    protest = [e for e in events if e[1] == "Syria"]
+    assert protest and protest[0][3] is not None and protest[0][3].year == 1990

@@ -163,7 +163,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "relative_named",
         re.compile(
-            r"\b(?:(?:later|earlier)\s+(?:in\s+)?)?(?P<which>the\s+following|the\s+next|the\s+previous|the\s+preceding|"
+            r"\b(?:(?P<side>later|earlier)\s+(?:in\s+)?)?(?P<which>the\s+following|the\s+next|the\s+previous|the\s+preceding|"
             r"the\s+same|that|the\s+same\s+day\s+of\s+the)\s+(?P<unit>day|week|month|year)\b",
             re.I,
         ),
@@ -260,6 +260,10 @@ def _relative(kind: str, m: re.Match) -> DateMention | None:
             amount = -1
         else:
             amount = 0
+            side = (g.get("side") or "").lower()
+            if side and unit in ("month", "year"):
+                # "later that month": after the running day, to the end of the month
+                return DateMention(m.start(), m.end(), m.group(0), "relative", offset=(f"rest_of_{unit}", 1 if side == "later" else -1))
     return DateMention(m.start(), m.end(), m.group(0), "relative", offset=(unit, amount))
 
 
@@ -296,8 +300,22 @@ def _inside_brackets(text: str, pos: int) -> bool:
     return opened != -1 and text.find("]", opened) >= pos and text.rfind("]", 0, pos) < opened
 
 
+def _rest_of(anchor: DateWindow, unit: str, direction: int) -> DateWindow:
+    """'later that month' / 'earlier that year': the part of the unit after (or before) the anchor."""
+    whole = month_window(anchor.start.year, anchor.start.month) if unit == "month" else year_window(anchor.start.year)
+    if anchor.precision != "day":
+        return whole
+    if direction > 0:
+        start = min(anchor.start + dt.timedelta(days=1), whole.end)
+        return DateWindow(start, whole.end, "range")
+    end = max(anchor.start - dt.timedelta(days=1), whole.start)
+    return DateWindow(whole.start, end, "range")
+
+
 def _shift(anchor: DateWindow, unit: str, amount: int) -> DateWindow | None:
     """Move a window by whole units, keeping the unit's precision."""
+    if unit.startswith("rest_of_"):
+        return _rest_of(anchor, unit.removeprefix("rest_of_"), amount)
     base = anchor.start
     if unit == "year":
         year = base.year + amount

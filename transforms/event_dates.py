@@ -140,6 +140,23 @@ def _separate_clause_between(governor, trigger) -> bool:
     return False
 
 
+def _earlier_in_sentence(trigger, dates: list[SentenceDate]) -> list:
+    """Fallback: the nearest date before the trigger, unless it sits in a relative clause.
+
+    "When Turkey filled the dam in January 1990, it held back the river, and
+    Syria protested": the parse hangs the date under another clause, but the
+    narrative dates the whole sentence by it.
+    """
+    found = []
+    for item in dates:
+        if item.head is None or item.head.i >= trigger.i:
+            continue
+        if any(a.dep_ in ("relcl", "acl") for a in [item.head, *item.head.ancestors]):
+            continue
+        found.append((3, trigger.i - item.head.i, item))
+    return found
+
+
 def _after_coordination(trigger, head) -> bool:
     """Whether a coordinating "and"/"but" of the trigger's clause (or a semicolon) stands
     between the trigger and the date: the date then opens the next clause."""
@@ -181,6 +198,8 @@ def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str]
         if _after_coordination(trigger, item.head):
             rank = 2  # "recaptured X in May, and the following month ...": the next clause's date
         candidates.append((rank, distance(trigger, item.head), item))
+    if not candidates:
+        candidates = _earlier_in_sentence(trigger, dates)
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1]))
