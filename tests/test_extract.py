@@ -386,3 +386,18 @@ def test_sentence_dated_by_an_earlier_temporal_clause(run):
     events = run("When Turkey filled the dam in January 1990, it held back the river, and Syria protested.")
     protest = [e for e in events if e[1] == "Syria"]
     assert protest and protest[0][3] is not None and protest[0][3].year == 1990
+
+
+def test_leader_known_by_given_name(run):
+    events = run("On 14 June 1998, Bill Clinton telephoned Meles about the border war.")
+    assert ("04", "Bill Clinton", "Meles Zenawi") in dyads(events)
+
+
+def test_attack_by_an_armed_group_is_an_assault(run):
+    events = run("In 2016, militants attacked an army base in India.")
+    assert "18" in roots(events) and "19" not in roots(events)
+
+
+def test_agreeing_to_a_concession_is_the_concession(run):
+    events = run("In 2003, India and Pakistan agreed to withdraw their troops.")
+    assert "08" in roots(events) and "03" not in roots(events)

@@ -536,7 +536,7 @@ class Resolver:
             known = self.seen.person_by_surname(name)
             if known is not None:
                 return self.seen.note(known, ent.text)
-            entry = self.kb.person_by_surname(name, when)
+            entry = self.kb.person_by_surname(name, when) or self._office_holder_by_given_name(name, when)
             if entry is not None:
                 return self.seen.note(from_entry(entry), ent.text)
         entry = self.kb.lookup(name)
@@ -544,6 +544,20 @@ class Resolver:
             return self.seen.note(from_entry(entry), ent.text)
         country = country_from_modifiers(head, self.kb) or self._country_of_apposed_title(head)
         return self.seen.note(Actor(name, "person", country.country_code if country else None), ent.text)
+
+    def _office_holder_by_given_name(self, name: str, when: dt.date | None) -> KBEntry | None:
+        """'Meles', 'Isaias': leaders known by their given name, when exactly one such
+        holder was in office on that date."""
+        if when is None:
+            return None
+        key = name.casefold()
+        holders = {
+            term.person.name: term.person
+            for term in self.kb.terms()
+            if term.person.name.casefold().split()[0] == key
+            and term.start <= when and (term.end is None or when <= term.end)
+        }
+        return next(iter(holders.values())) if len(holders) == 1 else None
 
     def _country_of_apposed_title(self, head) -> Actor | None:
         """'The head of the Russian ... Committee, Ivan Petrov' -> Russia."""

@@ -40,6 +40,8 @@ _LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 _FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 #: Verbs that put a measure into effect by saying so ("announced sanctions", "declared a ceasefire").
 _ANNOUNCING = {"announce", "declare", "proclaim", "unveil", "order", "decree"}
+#: Verbs of consent: consenting to a concession is the concession itself.
+_CONSENTING = {"agree", "consent", "accept"}
 _PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "coast", "soil", "airspace",
                 "region", "province", "island", "port", "frontier", "capital", "embassy", "consulate"}
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
@@ -351,6 +353,8 @@ class SentenceExtractor:
         cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
         cand.statement = code[:2] == "01"
         self._verb_arguments(cand, when)
+        if code[:2] == "19" and cand.sources and all(a.actor_type == "group" for a in cand.sources):
+            cand.code, cand.symmetric = "180", False  # an attack by an armed group is an assault, not military force
         victims = victim_count(direct_object(token))
         if victims:
             cand.code = self.lexicon.mass_code(cand.code, victims) or cand.code
@@ -364,7 +368,10 @@ class SentenceExtractor:
     def _intent(self, token, complement, code, when) -> _Candidate:
         intended = match_verb(complement, self.lexicon) if complement.pos_ in ("VERB", "AUX") else None
         if intended is not None:
-            code = self.lexicon.intent_code(intended[0].code[:2]) or code
+            if token.lemma_.lower() in _CONSENTING and intended[0].code[:2] == "08":
+                code = intended[0].code  # "agreed to stop firing": agreeing to yield is yielding (CAMEO 08)
+            else:
+                code = self.lexicon.intent_code(intended[0].code[:2]) or code
         cand = _Candidate(token, code, [token])
         subject, passive = subject_of(token)
         if subject is None and token.dep_ in ("acomp", "attr", "dobj"):
