@@ -255,7 +255,7 @@ def score(gold: list[GoldEvent], system: list[SystemEvent], sentences: dict[str,
 def _error(kind: str, s: SystemEvent | None, g: GoldEvent | None, pair: PairScore | None) -> dict:
     out: dict = {"kind": kind}
     if g is not None:
-        out.update(gold=g.id, key=g.key, gold_roots=list(g.roots), gold_source=list(g.source), gold_target=list(g.target))
+        out.update(doc=g.doc, gold=g.id, key=g.key, gold_roots=list(g.roots), gold_source=list(g.source), gold_target=list(g.target))
         if g.date:
             out["gold_date"] = [g.date[0].isoformat(), g.date[1].isoformat()]
     if s is not None:

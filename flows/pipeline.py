@@ -180,7 +180,7 @@ def extract_task(
     nlp = load_pipeline()
     kb = load_actor_kb(tuple(Path(f) for f in actors_files))
     lexicon = load_lexicon()
-    return [document.extract(seg, nlp, kb, lexicon, run_id=run_id, today=today) for seg in batch]
+    return document.extract_batch(batch, nlp, kb, lexicon, run_id=run_id, today=today)
 
 
 @task(name="validate")

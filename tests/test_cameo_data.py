@@ -195,3 +195,12 @@ def test_pattern_heads_match_spacy_lemmas(verbs):
         if expected is not None:
             assert lemma == expected, (form, lemma)
         assert lemma in heads, (form, lemma)
+
+
+def test_intent_and_mass_tables_name_known_codes():
+    from transforms.cameo import is_valid_code
+    from transforms.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    assert lexicon.intents and all(is_valid_code(code) for code in lexicon.intents.values())
+    assert lexicon.mass and all(is_valid_code(code) for _, code, _ in lexicon.mass)

@@ -86,3 +86,50 @@ def test_running_date_ignores_broad_windows_when_a_precise_one_exists():
     running = RunningDate()
     running.resolve_all(find_mentions("On June 5, 1967 war broke out, ending the 1960s calm."))
     assert running.current.start == D(1967, 6, 5)
+
+
+@pytest.mark.parametrize(
+    "first, second, expected",
+    [
+        ("in 1960", "and in June the refineries", (D(1960, 6, 1), D(1960, 6, 30), "month")),
+        ("on 3 November 1978", "at the end of December", (D(1978, 12, 1), D(1978, 12, 31), "month")),
+        ("in 1983", "in late May", (D(1983, 5, 21), D(1983, 5, 31), "range")),
+        ("on 1 September 1939", "sixteen days later", (D(1939, 9, 17), D(1939, 9, 17), "day")),
+    ],
+)
+def test_month_without_year_and_longer_counts(first, second, expected):
+    running = RunningDate()
+    running.resolve_all(find_mentions(first))
+    (_, window), = running.resolve_all(find_mentions(second))
+    assert (window.start, window.end, window.precision) == expected
+
+
+def test_part_of_month_with_year():
+    assert window_of("in mid-September 1998") == (D(1998, 9, 11), D(1998, 9, 20), "range")
+
+
+def test_may_the_verb_is_not_a_month():
+    assert find_mentions("Egypt may join the talks.") == []
+
+
+def test_a_range_within_one_year_moves_the_running_date():
+    running = RunningDate()
+    running.resolve_all(find_mentions("In January 1990 the dam was filled."))
+    running.resolve_all(find_mentions("In mid-September 1998 the army massed troops."))
+    (_, window), = running.resolve_all(find_mentions("On 1 October the president spoke."))
+    assert window.start == D(1998, 10, 1)
+
+
+def test_a_decade_does_not_move_an_existing_running_date():
+    running = RunningDate()
+    running.resolve_all(find_mentions("On 4 May 1994 the accord was signed."))
+    running.resolve_all(find_mentions("Trade grew through the 1990s."))
+    (_, window), = running.resolve_all(find_mentions("On 2 June the border opened."))
+    assert window.start == D(1994, 6, 2)
+
+
+def test_later_that_month_starts_after_the_running_day():
+    running = RunningDate()
+    running.resolve_all(find_mentions("On 12 November 2011 the league suspended Syria."))
+    (_, window), = running.resolve_all(find_mentions("Later that month, Turkey imposed sanctions."))
+    assert (window.start, window.end) == (D(2011, 11, 13), D(2011, 11, 30))

@@ -45,7 +45,7 @@ def test_a_deterministic_failure_is_not_retried_and_is_reported_in_one_line(tmp_
         calls.append(1)
         raise ValueError("injected bad data")
 
-    monkeypatch.setattr(document, "extract", broken_extract)
+    monkeypatch.setattr(document, "extract_batch", broken_extract)
     capsys.readouterr()
     assert main(["run", str(SAMPLE), "--warehouse", str(root), "--reextract"]) == 1
     assert len(calls) == 1

@@ -471,7 +471,15 @@ class ActorKB:
             return False
         if p in self._organ_set:
             return True
-        return any(p.endswith(" " + pat) or p.startswith(pat + " of ") for pat in self._organ_set)
+        # suffixes and "<organ> of ..." prefixes, looked up word by word
+        # instead of scanning every pattern (this is on the hot path)
+        words = p.split(" ")
+        for n in range(1, len(words)):
+            if " ".join(words[n:]) in self._organ_set:
+                return True
+            if words[n] == "of" and " ".join(words[:n]) in self._organ_set:
+                return True
+        return False
 
     def state_organs(self) -> list[tuple[str, str, str]]:
         """(pattern, actor_type, notes) rows of state_organs.csv, patterns lower-cased."""

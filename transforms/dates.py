@@ -42,7 +42,9 @@ _DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{0}>1[5-9]\d\d|20\d\d)"
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30,
     "several": None, "few": None, "some": None,
 }
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
@@ -133,15 +135,27 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("part_decade", re.compile(r"\b(?P<part>early|mid|middle|late)[- ](?:the\s+)?(?P<dec>1[5-9]\d0|20\d0)s\b", re.I)),
     ("decade", re.compile(r"\b(?P<dec>1[5-9]\d0|20\d0)s\b")),
     ("season", re.compile(rf"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{_m(_YEAR, 'y')}\b", re.I)),
+    (
+        "part_month",
+        re.compile(rf"\b(?P<part>early|mid|middle|late)[- ](?:in\s+)?{_m(_MONTH, 'mo')},?\s+{_m(_YEAR, 'y')}\b", re.I),
+    ),
     ("part_year", re.compile(rf"\b(?P<part>early|mid|middle|late)[- ](?:in\s+)?{_m(_YEAR, 'y')}\b", re.I)),
     ("month_year", re.compile(rf"\b{_m(_MONTH, 'mo')},?\s+(?:of\s+)?{_m(_YEAR, 'y')}\b")),
     ("md", re.compile(rf"\b{_m(_MONTH, 'mo')}\s+{_m(_DAY, 'd')}\b(?!\s*,?\s*\d)")),
     ("dm", re.compile(rf"\b{_m(_DAY, 'd')}\s+(?:of\s+)?{_m(_MONTH, 'mo')}\b")),
+    ("part_month_partial", re.compile(rf"\b(?P<part>early|mid|middle|late)[- ](?:in\s+)?{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)", re.I)),
+    (
+        "month_partial",
+        re.compile(
+            rf"\b(?:in|by|until|till|since|during|of|from|through|throughout)\s+{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)"
+        ),
+    ),
     ("year", re.compile(rf"(?<![\d/.,:-]){_m(_YEAR, 'y')}(?![\d/]|\.\d|-\d)")),
     (
         "relative_unit",
         re.compile(
-            r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+            r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+            r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)\s+"
             r"(?P<unit>day|week|month|year)s?\s+(?P<dir>later|after(?:wards)?|earlier|before|on)\b",
             re.I,
         ),
@@ -149,7 +163,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "relative_named",
         re.compile(
-            r"\b(?:(?:later|earlier)\s+(?:in\s+)?)?(?P<which>the\s+following|the\s+next|the\s+previous|the\s+preceding|"
+            r"\b(?:(?P<side>later|earlier)\s+(?:in\s+)?)?(?P<which>the\s+following|the\s+next|the\s+previous|the\s+preceding|"
             r"the\s+same|that|the\s+same\s+day\s+of\s+the)\s+(?P<unit>day|week|month|year)\b",
             re.I,
         ),
@@ -191,6 +205,9 @@ def _explicit(kind: str, m: re.Match) -> DateMention | None:
         year = int(g["y"])
         lo, hi = _YEAR_PARTS[g["part"].lower()]
         window = DateWindow(dt.date(year, lo, 1), _month_end(year, hi), "range")
+    elif kind == "part_month":
+        year, month = int(g["y"]), _month_number(g["mo"])
+        window = _month_part(year, month, g["part"].lower())
     elif kind == "month_year":
         window = month_window(int(g["y"]), _month_number(g["mo"]))
     elif kind == "year":
@@ -202,8 +219,22 @@ def _explicit(kind: str, m: re.Match) -> DateMention | None:
     return DateMention(m.start(), m.end(), text, "explicit", window)
 
 
+_MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "middle": (11, 20), "late": (21, 31)}
+
+
+def _month_part(year: int, month: int, part: str) -> DateWindow:
+    """'early/mid/late March 1990': days 1-10, 11-20, 21-end."""
+    first, last = _MONTH_PARTS[part]
+    end = min(last, calendar.monthrange(year, month)[1])
+    return DateWindow(dt.date(year, month, first), dt.date(year, month, end), "range")
+
+
 def _partial(kind: str, m: re.Match) -> DateMention | None:
     g = m.groupdict()
+    if kind in ("month_partial", "part_month_partial"):
+        part = g.get("part")
+        return DateMention(m.start(), m.end(), m.group(0), "partial", month=_month_number(g["mo"]),
+                           offset=("part", part.lower()) if part else None)
     day = int(g["d"])
     if not 1 <= day <= 31:
         return None
@@ -229,6 +260,10 @@ def _relative(kind: str, m: re.Match) -> DateMention | None:
             amount = -1
         else:
             amount = 0
+            side = (g.get("side") or "").lower()
+            if side and unit in ("month", "year"):
+                # "later that month": after the running day, to the end of the month
+                return DateMention(m.start(), m.end(), m.group(0), "relative", offset=(f"rest_of_{unit}", 1 if side == "later" else -1))
     return DateMention(m.start(), m.end(), m.group(0), "relative", offset=(unit, amount))
 
 
@@ -248,7 +283,7 @@ def find_mentions(text: str) -> list[DateMention]:
                 continue
             if kind == "year" and _NOT_A_YEAR_BEFORE.search(text[: m.start()]):
                 continue
-            if kind in ("md", "dm"):
+            if kind in ("md", "dm", "month_partial", "part_month_partial"):
                 mention = _partial(kind, m)
             elif kind.startswith("relative"):
                 mention = _relative(kind, m)
@@ -265,8 +300,22 @@ def _inside_brackets(text: str, pos: int) -> bool:
     return opened != -1 and text.find("]", opened) >= pos and text.rfind("]", 0, pos) < opened
 
 
+def _rest_of(anchor: DateWindow, unit: str, direction: int) -> DateWindow:
+    """'later that month' / 'earlier that year': the part of the unit after (or before) the anchor."""
+    whole = month_window(anchor.start.year, anchor.start.month) if unit == "month" else year_window(anchor.start.year)
+    if anchor.precision != "day":
+        return whole
+    if direction > 0:
+        start = min(anchor.start + dt.timedelta(days=1), whole.end)
+        return DateWindow(start, whole.end, "range")
+    end = max(anchor.start - dt.timedelta(days=1), whole.start)
+    return DateWindow(whole.start, end, "range")
+
+
 def _shift(anchor: DateWindow, unit: str, amount: int) -> DateWindow | None:
     """Move a window by whole units, keeping the unit's precision."""
+    if unit.startswith("rest_of_"):
+        return _rest_of(anchor, unit.removeprefix("rest_of_"), amount)
     base = anchor.start
     if unit == "year":
         year = base.year + amount
@@ -292,7 +341,11 @@ def resolve(mention: DateMention, running: DateWindow | None) -> DateWindow | No
     if running is None:
         return None
     if mention.kind == "partial":
-        window = day_window(running.start.year, mention.month, mention.day)
+        year = running.start.year
+        if mention.day is None:
+            window = _month_part(year, mention.month, mention.offset[1]) if mention.offset else month_window(year, mention.month)
+        else:
+            window = day_window(year, mention.month, mention.day)
         return replace(window, source="context") if window else None
     unit, amount = mention.offset
     shifted = _shift(running, unit, amount)
@@ -315,8 +368,8 @@ class RunningDate:
         for mention in mentions:
             window = resolve(mention, self.current)
             resolved.append((mention, window))
-            if window is not None and window.precision in ("day", "month", "year"):
-                self.current = window
-            elif window is not None and self.current is None:
+            if window is not None and (window.start.year == window.end.year or self.current is None):
+                # anything within one year moves the narrative on ("mid-September 1998");
+                # a decade or a multi-year range only starts it
                 self.current = window
         return resolved

@@ -45,8 +45,8 @@ def segment(doc: SourceDocument) -> SegmentedDocument:
     return SegmentedDocument(ids.document_id(doc.sha256), doc, tuple(split_sentences(doc.text)))
 
 
-def extract(
-    seg: SegmentedDocument,
+def extract_batch(
+    segs: list[SegmentedDocument],
     nlp,
     kb: ActorKB,
     lexicon: Lexicon,
@@ -54,10 +54,46 @@ def extract(
     run_id: str = "",
     today: dt.date | None = None,
     max_sentence_chars: int | None = None,
+) -> list[DocumentTables]:
+    """Extract several documents, parsing all their sentences in one spaCy batch.
+
+    Over-long sentences are held back before the batch is parsed: one of them
+    would cost more than all the others (or exceed spaCy's length limit).
+    """
+    limit = max_sentence_chars or quality.max_sentence_chars()
+    split = [quality.split_long_sentences(seg.document_id, seg.sentences, limit) for seg in segs]
+    texts = [s.text for sentences, _ in split for s in sentences]
+    parsed = iter(nlp.pipe(texts, batch_size=256))
+    return [
+        _extract(seg, sentences, held_back, [next(parsed) for _ in sentences], nlp, kb, lexicon, run_id, today)
+        for seg, (sentences, held_back) in zip(segs, split)
+    ]
+
+
+def extract(
+    seg: SegmentedDocument,
+    nlp,
+    kb: ActorKB,
+    lexicon: Lexicon,
+    parsed=None,
+    *,
+    run_id: str = "",
+    today: dt.date | None = None,
+    max_sentence_chars: int | None = None,
 ) -> DocumentTables:
-    """The document's rows; rows that break a row-level rule go to `quarantine` instead."""
+    """The document's rows; rows that break a row-level rule go to `quarantine` instead.
+
+    `parsed`, when given, holds one spaCy doc per sentence of `seg`.
+    """
     sentences, held_back = quality.split_long_sentences(seg.document_id, seg.sentences, max_sentence_chars)
-    events, seen = extract_document(sentences, nlp, kb, lexicon)
+    if parsed is not None:
+        kept = {s.ordinal for s in sentences}
+        parsed = [doc for s, doc in zip(seg.sentences, parsed) if s.ordinal in kept]
+    return _extract(seg, sentences, held_back, parsed, nlp, kb, lexicon, run_id, today)
+
+
+def _extract(seg, sentences, held_back, parsed, nlp, kb, lexicon, run_id, today) -> DocumentTables:
+    events, seen = extract_document(sentences, nlp, kb, lexicon, parsed)
     events, unknown = quality.split_unknown_codes(seg.document_id, events)
     used = {e.source for e in events} | {e.target for e in events}
     aliases = {actor: forms for actor, forms in seen.aliases.items() if actor in used}

@@ -58,14 +58,29 @@ def _clause_marker(trigger) -> str | None:
     return None
 
 
+_TEMPORAL_MARKS = _BEFORE | _AFTER | {"when", "while", "as", "once"}
+
+
+def _mark_of(verb) -> str | None:
+    for child in verb.children:
+        if child.dep_ == "mark" and child.lower_ in _TEMPORAL_MARKS:
+            return child.lower_
+    return None
+
+
 def _anchor_word(head, trigger) -> str | None:
-    """A "before/after" preposition between the date and the trigger, if any."""
+    """A "before/after" between the date and the trigger: a preposition on the path, or the
+    conjunction of a clause on the path ("after Egypt closed the straits on 22 May, ...")."""
     current = head
-    while current is not None and current is not trigger and current.head != current:
+    while current is not None and current != trigger and current.head != current:
         if current.lower_ in _BEFORE | _AFTER and current.pos_ in ("ADP", "SCONJ"):
             return current.lower_
         if current.pos_ in ("VERB", "AUX") and current != head:
-            break
+            mark = _mark_of(current)
+            if mark is not None:
+                return mark if mark in _BEFORE | _AFTER else None
+            if current.dep_ in ("prep", "pcomp") and current.head.lower_ in _BEFORE | _AFTER:
+                return current.head.lower_
         current = current.head
     return None
 
@@ -108,6 +123,57 @@ def _governing_verb(token):
     return None
 
 
+_CLAUSE_DEPS = {"relcl", "acl", "ccomp", "csubj", "parataxis", "advcl"}
+
+
+def _separate_clause_between(governor, trigger) -> bool:
+    """Whether a clause of its own (relative, complement, adverbial) separates the date's verb from the trigger."""
+    node = governor
+    while node is not None and node != trigger and node.head != node:
+        if node.pos_ in ("VERB", "AUX") and node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return True  # "X did A in May, and the following month Y did B": B's date is not A's
+        if node.pos_ in ("VERB", "AUX") and node.dep_ in _CLAUSE_DEPS:
+            # a temporal clause ("after X did Y on D") anchors the event in time
+            if not (node.dep_ == "advcl" and _mark_of(node) is not None):
+                return True
+        node = node.head
+    return False
+
+
+def _earlier_in_sentence(trigger, dates: list[SentenceDate]) -> list:
+    """Fallback: the nearest date before the trigger, unless it sits in a relative clause.
+
+    "When Turkey filled the dam in January 1990, it held back the river, and
+    Syria protested": the parse hangs the date under another clause, but the
+    narrative dates the whole sentence by it.
+    """
+    found = []
+    for item in dates:
+        if item.head is None or item.head.i >= trigger.i:
+            continue
+        if any(a.dep_ in ("relcl", "acl") for a in [item.head, *item.head.ancestors]):
+            continue
+        found.append((3, trigger.i - item.head.i, item))
+    return found
+
+
+def _after_coordination(trigger, head) -> bool:
+    """Whether a coordinating "and"/"but" of the trigger's clause (or a semicolon) stands
+    between the trigger and the date: the date then opens the next clause."""
+    if head.i <= trigger.i:
+        return False
+    between = trigger.doc[trigger.i + 1: head.i]
+    return any((t.dep_ == "cc" and t.head == trigger) or t.text == ";" for t in between)
+
+
+def _fronted(head) -> bool:
+    """A date that opens the sentence ("On April 28, 2011 after ..., X said") scopes the whole
+    sentence, whatever clause the parser attached it to."""
+    first = head.sent.start
+    lead = [t for t in head.doc[first: head.i] if not t.is_punct]
+    return len(lead) <= 2 and all(t.pos_ in ("ADP", "PROPN", "NUM", "DET") for t in lead)
+
+
 def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str] | None:
     """The window and date text of the event whose trigger token is `trigger`."""
     if not dates:
@@ -116,15 +182,24 @@ def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str]
     for item in dates:
         if item.head is None:
             continue
-        governor = _governing_verb(item.head)
+        governor = None if _fronted(item.head) else _governing_verb(item.head)
         inside_trigger = _is_ancestor(trigger, item.head)
-        # a date is eligible when it sits in the trigger's own phrase or in a
+        # a date is eligible when it sits in the trigger's own clause or in a
         # clause that governs the trigger (a main-clause date covers its
-        # subordinate events); dates inside other, unrelated clauses are not
-        eligible = inside_trigger or governor is None or _is_ancestor(governor, trigger)
+        # subordinate events); a date inside another clause, even one nested
+        # in the trigger's phrase ("X, which joined in 1958, criticised Y"), is not
+        if inside_trigger:
+            eligible = not _separate_clause_between(governor, trigger)
+        else:
+            eligible = governor is None or _is_ancestor(governor, trigger)
         if not eligible:
             continue
-        candidates.append((0 if inside_trigger else 1, distance(trigger, item.head), item))
+        rank = 0 if inside_trigger else 1
+        if _after_coordination(trigger, item.head):
+            rank = 2  # "recaptured X in May, and the following month ...": the next clause's date
+        candidates.append((rank, distance(trigger, item.head), item))
+    if not candidates:
+        candidates = _earlier_in_sentence(trigger, dates)
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1]))

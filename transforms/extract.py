@@ -25,17 +25,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from transforms.actor_kb import ActorKB
-from transforms.actors import Actor, DocumentActors, Resolver, entity_of
+from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civilian_crowd
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
 from transforms.lexicon import Lexicon, NounPattern, VerbPattern
+from transforms.places import Place, location_of, resolve_place
 from transforms.segment import Sentence
 
 _ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", "seek", "proceed", "move"}
 _FAILURE = {"fail", "refuse", "decline", "neglect"}
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "at", "into", "from")
+_LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
+_FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+#: Verbs that put a measure into effect by saying so ("announced sanctions", "declared a ceasefire").
+_ANNOUNCING = {"announce", "declare", "proclaim", "unveil", "order", "decree"}
+#: Verbs of consent: consenting to a concession is the concession itself.
+_CONSENTING = {"agree", "consent", "accept"}
+_PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "coast", "soil", "airspace",
+                "region", "province", "island", "port", "frontier", "capital", "embassy", "consulate"}
+_TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class ExtractedEvent:
     date_precision: str = "none"
     date_text: str | None = None
     date_source: str = "none"
+    location: Place | None = None
 
 
 @dataclass
@@ -68,6 +78,15 @@ class _Candidate:
 
 
 # -- trigger matching -----------------------------------------------------------------
+
+
+_SYMMETRIC_ROOTS = {"04", "06", "19"}
+_SYMMETRIC_CODES = {"050", "054", "057", "0871", "0872", "081", "1911"}
+
+
+def is_symmetric(code: str) -> bool:
+    """Events that two parties do together (meet, cooperate, fight, sign): subjects "X and Y" are the dyad."""
+    return code[:2] in _SYMMETRIC_ROOTS or code in _SYMMETRIC_CODES
 
 
 def match_verb(token, lexicon: Lexicon) -> tuple[VerbPattern, list] | None:
@@ -119,23 +138,108 @@ def is_negated(token) -> bool:
 def subject_of(verb):
     """(subject token, passive?) of a verb, inherited through xcomp, conj and relative clauses."""
     current = verb
+    via_conj = False
     for _ in range(6):
         for child in current.children:
             if child.dep_ in ("nsubj", "csubj"):
                 if child.tag_ == "WDT" or child.lower_ in ("which", "that", "who") and current.dep_ == "relcl":
-                    return current.head, False
+                    return _first_conjunct(current.head), False
                 return child, False
             if child.dep_ == "nsubjpass":
                 return child, True
+        orphan = _orphan_subject(current)
+        if orphan is not None:
+            return orphan, False
+        if current.dep_ in ("acl", "relcl") and current.head.dep_ == "attr" and _is_to_infinitive(current):
+            # "X became the first Iranian president to visit Iraq": X visits
+            current = current.head.head
+            continue
         if current.dep_ in ("xcomp", "conj", "advcl") and current.head != current:
             if current.dep_ == "advcl" and current.tag_ != "VBG":
                 return None, False
+            via_conj = current.dep_ == "conj"
             current = current.head
             continue
-        if current.dep_ == "relcl":
+        if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head != current.head:
+            current = current.head.head  # "after defeating Spain, the United States ...": the main subject
+            continue
+        if via_conj and current.dep_ == "ccomp" and current.head != current:
+            # "X stressed that there is ... and reiterated ...": the parser hung the
+            # second verb on the subjectless complement; it belongs to the main clause
+            current = current.head
+            via_conj = False
+            continue
+        if current.dep_ == "relcl" or _misparsed_main_verb(current):
             return current.head, False
         break
     return None, False
+
+
+_COUNT_WORDS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2_000_000,
+                "hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+def victim_count(obj) -> int:
+    """How many people an object phrase counts ("more than 70,000 Eritreans", "millions of citizens")."""
+    if obj is None:
+        return 0
+    best = 0
+    for token in [obj, *obj.children, *[g for c in obj.children for g in c.children]]:
+        word = token.lower_.replace(",", "")
+        if word.isdigit():
+            best = max(best, int(word))
+        elif word in _COUNT_WORDS:
+            multiplier = next((int(c.lower_.replace(",", "")) for c in token.children if c.lower_.replace(",", "").isdigit()), 1)
+            best = max(best, _COUNT_WORDS[word] * multiplier)
+    return best
+
+
+def _orphan_subject(verb):
+    """A name right before a subjectless verb that the parser left unattached as a subject.
+
+    "..., and on 19 October Washington imposed an embargo": the small model
+    often makes "Washington" an adverbial modifier of the first verb.
+    """
+    previous = verb.i - 1
+    doc = verb.doc
+    while previous >= verb.sent.start and doc[previous].pos_ in ("ADV", "AUX", "PART"):
+        previous -= 1
+    if previous < verb.sent.start:
+        return None
+    token = doc[previous]
+    if token.pos_ != "PROPN" or token.ent_type_ not in ("GPE", "PERSON", "ORG", "NORP"):
+        return None
+    if token.dep_ in ("npadvmod", "dep", "nmod"):
+        return token
+    if token.dep_ == "pobj" and any(c.dep_ == "pobj" and c.ent_type_ == "DATE" and c != token for c in token.head.children):
+        return token  # "on 19 October Washington imposed": parsed as a second object of "on"
+    return None
+
+
+def _name(token) -> str:
+    """The full proper name a token ends ("Mekelle", "New Delhi")."""
+    start = token.i
+    while start > token.sent.start and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    return token.doc[start: token.i + 1].text
+
+
+def _first_conjunct(token):
+    """'X and Y, who signed': the relative clause's antecedent is the whole coordination."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token
+
+
+def _misparsed_main_verb(token) -> bool:
+    """A finite past-tense verb parsed as a noun modifier is the clause's main verb.
+
+    The small English model often makes an appositive subject the root
+    ("The head of X, Ivan Petrov, called for ...": "called" becomes an `acl`
+    of "head"); a participle ("commitments signed by X") is tagged VBN, a
+    finite verb VBD, which tells the two apart.
+    """
+    return token.dep_ == "acl" and token.tag_ == "VBD" and token.head.dep_ == "ROOT" and token.head.pos_ in ("NOUN", "PROPN")
 
 
 def agent_of(verb):
@@ -155,11 +259,16 @@ def direct_object(verb):
 
 
 def prep_object(head, preposition: str):
-    """Object of `head`'s child preposition `preposition` (also "in favour of" chains)."""
-    for child in head.children:
+    """Object of `head`'s child preposition `preposition` (also "in favour of" chains).
+
+    Prepositions after the head come first and time expressions are skipped,
+    so "On 3 May, X called on Y" finds Y, not the date.
+    """
+    children = sorted(head.children, key=lambda c: (c.i < head.i, c.i))
+    for child in children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ == preposition:
             for obj in child.children:
-                if obj.dep_ in ("pobj", "pcomp"):
+                if obj.dep_ in ("pobj", "pcomp") and obj.ent_type_ not in ("DATE", "TIME"):
                     return obj
     for child in head.children:
         if child.dep_ in ("prep", "dobj", "pobj"):
@@ -179,7 +288,12 @@ class SentenceExtractor:
     # -- candidates ------------------------------------------------------------------
     def candidates(self, doc, when: dt.date | None) -> list[_Candidate]:
         found: list[_Candidate] = []
+        entity_roots = {ent.root.i for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")}
         for token in doc:
+            if token.i in entity_roots:
+                # every name is noted in reading order, event or not, so that "he",
+                # "the two leaders" and surnames later on can refer back to it
+                self.resolver.resolve(token, when)
             if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
                 cand = self._verb_candidate(token, when)
             elif token.pos_ in ("NOUN", "PROPN"):
@@ -196,7 +310,7 @@ class SentenceExtractor:
         return token.head if token.head != token else None
 
     def _verb_candidate(self, token, when) -> _Candidate | None:
-        if token.dep_ in ("acl", "amod"):
+        if token.dep_ in ("acl", "amod") and not _misparsed_main_verb(token):
             return None  # "commitments signed by X": background, not an event
         if token.dep_ == "aux" or token.dep_ == "auxpass":
             return None
@@ -208,31 +322,56 @@ class SentenceExtractor:
         xcomp = next((c for c in token.children if c.dep_ == "xcomp"), None)
         if modality and xcomp is not None:
             return self._intent(token, xcomp, modality, when)
-        if token.lemma_ in _ASPECTUAL:
-            return None  # the event is its complement
+        if token.lemma_ in _ASPECTUAL and any(c.dep_ == "xcomp" for c in token.children):
+            return None  # "began to reduce": the event is its complement
         match = match_verb(token, self.lexicon)
-        if match is None:
+        if match is None or match[0].code[:2] == "01":
+            # "expressed its readiness to mediate", "reiterated his willingness to ...": intent, root 03
             dobj = direct_object(token)
             if dobj is not None:
                 noun_modality = self.lexicon.modality_code(dobj.lemma_, "NOUN")
-                if noun_modality:
-                    return self._intent(token, dobj, noun_modality, when)
+                complement = next((c for c in dobj.children if _is_to_infinitive(c)), None)
+                if noun_modality and complement is not None:
+                    return self._intent(token, complement, noun_modality, when)
+        if match is None:
             return None
         pattern, words = match
         if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
-            if governor.lemma_ not in _ASPECTUAL:
+            predicate_nominal = token.dep_ in ("acl", "relcl") and governor.dep_ == "attr"  # "became the first X to visit"
+            if governor.lemma_ not in _ASPECTUAL and not predicate_nominal:
                 return None  # purpose or content clause of another verb
         code = pattern.code
         if is_negated(token):
             if not pattern.negated:
                 return None
             code = pattern.negated
-        cand = _Candidate(token, code, words, pattern, symmetric=code[:2] in ("04", "19", "20") or code in ("057", "06", "061"))
+        if _is_future(token) and code[:2] not in ("01", "03"):
+            # "announced that the two countries would restore relations": an intent
+            code = self.lexicon.intent_code(code[:2])
+            if code is None:
+                return None
+        cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
         cand.statement = code[:2] == "01"
         self._verb_arguments(cand, when)
+        if code[:2] == "19" and cand.sources and all(a.actor_type == "group" for a in cand.sources):
+            cand.code, cand.symmetric = "180", False  # an attack by an armed group is an assault, not military force
+        victims = victim_count(direct_object(token))
+        if victims:
+            cand.code = self.lexicon.mass_code(cand.code, victims) or cand.code
+        if cand.sources and all(is_civilian_crowd(a) for a in cand.sources):
+            if code[:2] in ("18", "19"):
+                cand.code, cand.symmetric = "145", False  # violence by a crowd is a riot (CAMEO 145)
+            elif code == "114":
+                cand.code = "141"  # a crowd's protest is a demonstration, not an official complaint
         return cand
 
     def _intent(self, token, complement, code, when) -> _Candidate:
+        intended = match_verb(complement, self.lexicon) if complement.pos_ in ("VERB", "AUX") else None
+        if intended is not None:
+            if token.lemma_.lower() in _CONSENTING and intended[0].code[:2] == "08":
+                code = intended[0].code  # "agreed to stop firing": agreeing to yield is yielding (CAMEO 08)
+            else:
+                code = self.lexicon.intent_code(intended[0].code[:2]) or code
         cand = _Candidate(token, code, [token])
         subject, passive = subject_of(token)
         if subject is None and token.dep_ in ("acomp", "attr", "dobj"):
@@ -253,19 +392,35 @@ class SentenceExtractor:
     def _noun_candidate(self, token, when) -> _Candidate | None:
         modality = self.lexicon.modality_code(token.lemma_, "NOUN")
         if modality:
-            complement = next((c for c in token.children if c.dep_ in ("acl", "xcomp", "relcl")), None)
+            complement = next((c for c in token.children if c.dep_ in ("acl", "xcomp", "relcl") and _is_to_infinitive(c)), None)
             if complement is not None and token.dep_ != "dobj":
                 return self._intent(token, complement, modality, when)
             return None
+        sentence_initial = token.i == token.sent.start and token.text[1:].islower()
+        if not (token.text.islower() or sentence_initial):
+            return None  # part of a name ("the Algiers Agreement", "the Six-Day War"): a reference, not a mention
         match = match_noun(token, self.lexicon)
         if match is None:
             return None
         pattern, words = match
         governor = token.head
-        if governor.pos_ in ("VERB", "AUX") and token.dep_ in ("dobj", "nsubj", "nsubjpass") and match_verb(governor, self.lexicon):
+        verb_match = match_verb(governor, self.lexicon) if governor.pos_ in ("VERB", "AUX") else None
+        announced = (verb_match is not None and verb_match[0].code[:2] == "01" and token.dep_ == "dobj"
+                     and governor.lemma_.lower() in _ANNOUNCING)
+        if verb_match is not None and token.dep_ in ("dobj", "nsubj", "nsubjpass") and not announced:
             return None  # the verb already codes it ("signed a deal")
         cand = _Candidate(token, pattern.code, words, pattern, symmetric=pattern.symmetric)
         participants = self._noun_participants(token, pattern, when)
+        if announced:
+            # "announced economic sanctions against X": the announced measure is the event,
+            # taken by the one who announces it
+            subject, _ = subject_of(governor)
+            sources = self.resolver.resolve(subject, when) if subject is not None else []
+            targets = participants[1] if participants else []
+            if not targets:
+                targets = self._target(governor, None, sources, when) or self._actors_in(token, when, exclude=sources, skip_self=True)[:1]
+            participants = (sources, targets) if sources or targets else None
+            cand.words = [governor, *words]
         if not participants:
             return None
         cand.sources, cand.targets = participants
@@ -280,14 +435,42 @@ class SentenceExtractor:
             agent = agent_of(verb)
             cand.sources = self.resolver.resolve(agent, when) if agent is not None else []
             cand.targets = self.resolver.resolve(subject, when) if subject is not None else []
+            if agent is None and not cand.targets and subject is not None:
+                # "The treaty between Egypt and Israel was signed": the parties of the subject
+                between = self._between(subject, when)
+                if between:
+                    cand.sources, cand.targets = between
             return
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
         if cand.statement:
             cand.targets = self._statement_target(verb, cand.sources, when)
             return
+        if cand.symmetric and len(cand.sources) >= 2 and direct_object(verb) is None:
+            # "X and Y met in Z": the two subjects are the dyad; Z is a place
+            cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
+            return
         cand.targets = self._target(verb, pattern, cand.sources, when)
+        if not cand.targets and cand.code[:2] in ("02", "10", "13"):
+            # "demanded that Poland agree to ...", "urged that Iran stop ...": the one asked
+            complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+            subject = subject_of(complement)[0] if complement is not None else None
+            if subject is not None:
+                cand.targets = [a for a in self.resolver.resolve(subject, when) if a not in cand.sources]
         if not cand.targets and cand.symmetric and len(cand.sources) >= 2:
             cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
+
+    def _place_as_state(self, head, when) -> list[Actor]:
+        """The state a bombed, seized or occupied place belongs to ("struck the city of Mekelle")."""
+        for token in [head, *[c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "at")
+                               for c in p.children if c.dep_ == "pobj"]]:
+            if token.ent_type_ not in ("GPE", "LOC", "FAC") or token.pos_ != "PROPN":
+                continue
+            place = resolve_place(_name(token))
+            if place is not None and place.country_code:
+                state = self.resolver.state_with_code(place.country_code, when)
+                if state is not None:
+                    return [state]
+        return []
 
     def _target(self, verb, pattern: VerbPattern, sources, when) -> list[Actor]:
         prep = pattern.target_preposition if pattern else None
@@ -299,17 +482,32 @@ class SentenceExtractor:
         dobj = direct_object(verb)
         if dobj is not None:
             heads.append(dobj)
+        forceful = pattern is not None and pattern.code[:2] in _FORCE_ROOTS
         for head in heads:
-            found = [a for a in self.resolver.resolve(head, when) if a not in sources]
+            found = [a for a in self.resolver.resolve(head, when, avoid=sources) if a not in sources]
             if found:
                 return found
+            if forceful:
+                found = [a for a in self._place_as_state(head, when) if a not in sources]
+                if found:
+                    return found
             inner = self._actors_in(head, when, exclude=sources, skip_self=True)
             if inner:
                 return inner[:1]
+        if forceful:
+            # "bombed the airport at Damascus", "shelled positions in Gaza"
+            for child in verb.children:
+                if child.dep_ == "prep" and child.lower_ in _LOCATIVE_PREPS:
+                    obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    found = [a for a in self._place_as_state(obj, when) if a not in sources] if obj is not None else []
+                    if found:
+                        return found
         for word in _TARGET_PREPS:
             obj = prep_object(verb, word) if word != prep else None
-            if obj is not None and obj.head.head is verb:
-                found = [a for a in self.resolver.resolve(obj, when) if a not in sources]
+            if obj is not None and obj.head.head == verb:
+                found = [a for a in self.resolver.resolve(obj, when, avoid=sources) if a not in sources]
+                if not found:
+                    found = self._actors_in(obj, when, exclude=sources, skip_self=True)[:1]
                 if found:
                     return found
         return []
@@ -341,24 +539,44 @@ class SentenceExtractor:
         for token in head.subtree:
             if skip_self and token == head:
                 continue
-            if token.dep_ in ("relcl",) or any(a.dep_ == "relcl" and _within(head, a) for a in token.ancestors if a != head):
+            if any(a.dep_ == "relcl" or (a.dep_ == "conj" and a.pos_ == "VERB" and not _own_clause(a))
+                   for a in [token, *token.ancestors] if a != head and _within(head, a)):
                 continue
             if token.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ"):
                 continue
-            if token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN":
-                continue  # part of a longer name: resolved through its head
+            if token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE_PREPS and token.ent_type_ in ("GPE", "LOC", "FAC"):
+                continue  # "talks in Tashkent between X and Y": a place, not a party
+            if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.text[:1].isupper() \
+                    and token.head.head.pos_ == "PROPN":
+                continue  # "the Treaty of Warsaw": part of a name
+            if token.dep_ in ("compound", "flat"):
+                continue  # part of a longer name or a modifier ("the UN framework"): resolved through its head
             if token.i in seen_heads:
                 continue
             seen_heads.add(token.i)
             ent = entity_of(token)
             if token.pos_ == "ADJ" and not (ent is not None and ent.label_ == "NORP"):
                 continue
+            place = token.head
+            if token.pos_ == "ADJ" and place.lemma_.lower() in _PLACE_NOUNS and place.dep_ == "pobj" \
+                    and place.head.lower_ in _LOCATIVE_PREPS | {"along", "near"}:
+                continue  # "near the Syrian border": where it happened, not a party ("into Japanese airspace" is)
             if token.pos_ == "PRON" and token.lower_ not in ("he", "him", "she", "her"):
                 continue
             for actor in self.resolver.resolve(token, when):
                 if actor not in exclude and actor not in found:
                     found.append(actor)
         return found
+
+    def _between(self, noun, when):
+        """The two parties of "<noun> between X and Y", if the noun has them."""
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "between":
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                actors = self.resolver.resolve(obj, when) if obj is not None else []
+                if len(actors) >= 2:
+                    return actors[:1], actors[1:2]
+        return None
 
     def _noun_participants(self, noun, pattern: NounPattern, when):
         sources: list[Actor] = []
@@ -386,14 +604,18 @@ class SentenceExtractor:
                         sources.extend(actors)
                     elif not targets:
                         targets.extend(actors)
-        if not sources and targets:
-            # "a telephone conversation with X, Y said": the other party is the clause subject
+        if bool(sources) != bool(targets) and noun.dep_ in ("pobj", "dobj"):
+            # "in a telephone conversation with X, Y said": the other party is the clause subject;
+            # "negotiated under the mediation of X": the mediator's counterpart is the subject
             verb = noun.head
             while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
                 verb = verb.head
             subject, _ = subject_of(verb)
-            if subject is not None:
-                sources = [a for a in self.resolver.resolve(subject, when) if a not in targets]
+            others = [a for a in self.resolver.resolve(subject, when) if a not in sources + targets] if subject is not None else []
+            if not sources:
+                sources = others
+            elif others:
+                targets = others
         if not sources and not targets and pattern.symmetric and noun.dep_ == "pobj":
             groups = [a for a in self._actors_in(noun.sent.root, when) if a.actor_type in ("group", "organization")]
             if len(groups) == 2:
@@ -410,22 +632,34 @@ class SentenceExtractor:
         for cand in found:
             token = cand.token
             governor = by_token.get(token.head.i) if token.head != token else None
-            if governor is not None and governor is not cand:
-                if governor.code[:2] in _CONTENT_ROOTS and token.dep_ in ("xcomp", "ccomp", "advcl") and token.i > governor.token.i:
-                    continue
-                if governor.code[:2] == "03" and _within(governor.token, token) and token != governor.token:
+            content_of = next((by_token[a.i] for a in token.ancestors if a.i in by_token), None)
+            if content_of is not None and content_of is not cand and token.i > content_of.token.i:
+                # what is asked, demanded, refused, threatened or intended is not itself an event
+                if content_of.code[:2] in _CONTENT_ROOTS | {"03"} and _in_content_clause(content_of.token, token):
                     continue
             if self._inside_content(cand, found):
                 continue
             if cand.statement:
-                if any(o is not cand and not o.statement and _within(cand.token, o.token) and _in_complement(cand.token, o.token) for o in found):
-                    continue
-                if token.dep_ == "advcl" and token.tag_ == "VBG" and governor is not None:
+                if any(o is not cand and isinstance(o.pattern, NounPattern) and o.token.head == token
+                       and o.token.dep_ == "dobj" for o in found):
+                    continue  # "announced sanctions": coded as the sanctions
+                if any(o is not cand and _reports(cand.token, o) for o in found):
+                    continue  # "said Russia is ready to ...": coded through the reported event
+                if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
                     continue  # "called on X, reiterating ...": elaborates the main event
-            if not cand.sources and not cand.targets and cand.pattern is not None and isinstance(cand.pattern, NounPattern):
-                continue
+            if not cand.sources and not cand.targets:
+                continue  # an event needs an identifiable actor (ANNOTATION.md, "What is an event")
             keep.append(cand)
         return keep
+
+    def _elaborates(self, cand: _Candidate, found: list[_Candidate]) -> bool:
+        """A participle statement whose nearest event ancestor has the same source."""
+        own = {c.token.i: c for c in found}
+        for ancestor in cand.token.ancestors:
+            other = own.get(ancestor.i)
+            if other is not None:
+                return not cand.sources or set(cand.sources) <= set(other.sources)
+        return False
 
     def _inside_content(self, cand: _Candidate, found: list[_Candidate]) -> bool:
         """Nominal events inside what an appeal asks for are not events ("called for a meeting")."""
@@ -439,15 +673,46 @@ class SentenceExtractor:
         return False
 
 
+def _in_content_clause(governor, token) -> bool:
+    """Whether `token` sits in the complement of `governor` (xcomp, ccomp, the object's to-clause)."""
+    node = token
+    while node.head != node and node.head != governor:
+        node = node.head
+    return node.head == governor and node.dep_ in ("xcomp", "ccomp", "advcl", "dobj", "acomp", "prep")
+
+
+def _is_future(verb) -> bool:
+    """'will/would/shall' + verb: announced, not (yet) done."""
+    return any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll") for c in verb.children)
+
+
+def _is_to_infinitive(verb) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _within(ancestor, token) -> bool:
     return token == ancestor or any(a == ancestor for a in token.ancestors)
 
 
-def _in_complement(statement, token) -> bool:
+def _reports(statement, other: "_Candidate") -> bool:
+    """Whether `other` is the event a statement reports: the head of its complement clause
+    ("said [Russia is ready to ...]"), not something mentioned deep inside it."""
+    if isinstance(other.pattern, NounPattern):
+        return False
     for child in statement.children:
-        if child.dep_ in ("ccomp", "xcomp") and _within(child, token):
+        if child.dep_ not in ("ccomp", "xcomp"):
+            continue
+        trigger = other.token
+        if trigger == child or (trigger.head == child and trigger.dep_ in ("acomp", "xcomp", "attr")):
+            return True
+        if trigger.head == child and trigger.dep_ == "conj" and _own_clause(trigger):
             return True
     return False
+
+
+def _own_clause(verb) -> bool:
+    """A coordinated verb with its own subject or "that" ("... and that Russia hoped ...")."""
+    return any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children)
 
 
 def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[ExtractedEvent]:
@@ -455,6 +720,7 @@ def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[E
     trigger_tokens = sorted(cand.words or [cand.token], key=lambda t: t.i)
     trigger = " ".join(t.text for t in trigger_tokens)
     dated = date_for_event(cand.token, dates)
+    place = location_of(cand.token)
     sources = cand.sources[:3] or [None]
     targets = cand.targets[:3] or [None]
     events = []
@@ -473,24 +739,28 @@ def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[E
                     date_source=window.source,
                 )
             events.append(
-                ExtractedEvent(ordinal, cand.code, trigger, cand.token.idx, source, target, **kwargs)
+                ExtractedEvent(ordinal, cand.code, trigger, cand.token.idx, source, target, location=place, **kwargs)
             )
     return events
 
 
-def extract_document(sentences: list[Sentence], nlp, kb: ActorKB, lexicon: Lexicon) -> tuple[list[ExtractedEvent], DocumentActors]:
-    """All events of one document, in sentence order, and the actors it mentions."""
+def extract_document(
+    sentences: list[Sentence], nlp, kb: ActorKB, lexicon: Lexicon, parsed=None
+) -> tuple[list[ExtractedEvent], DocumentActors]:
+    """All events of one document, in sentence order, and the actors it mentions.
+
+    `parsed` takes the sentences already parsed (one spaCy Doc each), so that
+    callers can parse many documents in one large batch, which is much faster.
+    """
     resolver = Resolver(kb)
     running = RunningDate()
     events: list[ExtractedEvent] = []
     extractor = SentenceExtractor(lexicon, resolver)
-    texts = [s.text for s in sentences]
-    for sentence, doc in zip(sentences, nlp.pipe(texts, batch_size=64)):
+    docs = parsed if parsed is not None else nlp.pipe([s.text for s in sentences], batch_size=256)
+    for sentence, doc in zip(sentences, docs):
         resolved = running.resolve_all(find_mentions(sentence.text))
         dates = [SentenceDate(m, w, mention_head(doc, m)) for m, w in resolved if w is not None]
         when = dates[0].window.start if dates else (running.current.start if running.current else None)
-        # register named actors in reading order first, so that pronouns and
-        # surnames resolve against what the sentence has said before them
         for cand in extractor.candidates(doc, when):
             events.extend(_expand(cand, sentence.ordinal, dates))
     return events, resolver.seen

@@ -36,10 +36,11 @@ class VerbPattern:
     @property
     def target_preposition(self) -> str | None:
         """The preposition whose object is the target ("call on X", "vote in favour of X")."""
-        if self.words[-1] in _PREPOSITIONS and len(self.words) > 1:
-            return self.words[-1]
         if self.role.startswith("prep:"):
             return self.role.split(":", 1)[1]
+        for word in reversed(self.words[1:]):
+            if word in _PREPOSITIONS:
+                return word  # "call on <X> withdraw": the last preposition of the pattern
         return None
 
 
@@ -62,6 +63,18 @@ class Lexicon:
     verbs: dict[str, tuple[VerbPattern, ...]]
     nouns: dict[str, tuple[NounPattern, ...]]
     modality: dict[tuple[str, str], str]  # (lemma, POS) -> CAMEO 03x code
+    intents: dict[str, str]  # root of an intended action -> intent code
+    mass: tuple[tuple[str, str, int], ...] = ()  # (code prefix, mass code, victims threshold)
+
+    def intent_code(self, root: str) -> str | None:
+        return self.intents.get(root)
+
+    def mass_code(self, code: str, victims: int) -> str | None:
+        """The mass-violence code for `code` hitting `victims` people, if the count makes it one."""
+        for prefix, mass_code, threshold in sorted(self.mass, key=lambda r: -len(r[0])):
+            if code.startswith(prefix):
+                return mass_code if victims >= threshold else None
+        return None
 
     def verb_patterns(self, lemma: str) -> tuple[VerbPattern, ...]:
         return self.verbs.get(lemma.lower(), ())
@@ -123,4 +136,6 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         verbs=load_verbs(base / "verb_patterns.csv"),
         nouns=load_nouns(base / "noun_patterns.csv"),
         modality=load_modality(base / "modality.csv"),
+        intents={row["root"]: row["intent_code"] for row in _rows(base / "intent_by_root.csv")},
+        mass=tuple((r["code_prefix"], r["mass_code"], int(r["threshold"])) for r in _rows(base / "mass_escalation.csv")),
     )

@@ -136,10 +136,10 @@ def events_table(doc_id: str, events: list[ExtractedEvent]) -> pa.Table:
                 "date_precision": event.date_precision,
                 "date_text": event.date_text,
                 "date_source": event.date_source,
-                "location_name": None,
-                "location_country": None,
-                "latitude": None,
-                "longitude": None,
+                "location_name": event.location.name if event.location else None,
+                "location_country": event.location.country_code if event.location else None,
+                "latitude": event.location.latitude if event.location else None,
+                "longitude": event.location.longitude if event.location else None,
             },
         )
     return schemas.table_from_rows(list(rows.values()), schemas.EVENTS)
