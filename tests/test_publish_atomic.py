@@ -176,3 +176,11 @@ def test_publish_waits_for_the_lock(tmp_path):
     finally:
         proc.stdin.close()
         proc.wait(timeout=10)
+
+
+def test_recovery_keeps_older_snapshots_even_without_their_record(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    publish_run(tmp_path, "20240101T000001Z-b", small_tables())
+    (tmp_path / "runs" / "20240101T000000Z-a.json").unlink()  # e.g. cleaned up by hand
+    wh.recover(wh.WarehousePaths(tmp_path))
+    assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == ["20240101T000000Z-a", "20240101T000001Z-b"]

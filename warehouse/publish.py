@@ -377,10 +377,14 @@ def recover(paths: WarehousePaths, active_run: str | None = None) -> Recovery:
                 report.removed.append(str(item))
     snapshots = {p.name for p in paths.snapshots.iterdir() if p.is_dir()} if paths.snapshots.is_dir() else set()
     report.closed_runs = runlog.close_interrupted(paths.root, current, exclude={active_run})
-    # a complete snapshot that never became current: its run was killed at the switch
+    # a complete snapshot that never became current: its run was killed at the switch (its record says
+    # so; without a record, a snapshot newer than the current one cannot have been published)
     statuses = {r["run_id"]: r.get("status") for r in runlog.read_records(paths.root)}
     for name in sorted(snapshots):
-        if name != current and name != active_run and statuses.get(name) != runlog.PUBLISHED:
+        if name in (current, active_run):
+            continue
+        status = statuses.get(name)
+        if (status is not None and status != runlog.PUBLISHED) or (status is None and name > (current or "")):
             shutil.rmtree(paths.snapshots / name, ignore_errors=True)
             report.removed.append(str(paths.snapshots / name))
     if current is not None and (paths.snapshots / current).is_dir():
