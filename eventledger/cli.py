@@ -305,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("eventledger: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`eventledger query ... | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a readable one-line error; the traceback on request
         if os.environ.get("EVENTLEDGER_DEBUG"):
             raise
