@@ -394,31 +394,24 @@ def recover(paths: WarehousePaths, active_run: str | None = None) -> Recovery:
     return report
 
 
-def cleanup_incomplete(paths: WarehousePaths) -> None:
-    """Kept for callers of the older API: `recover` does this and more."""
-    recover(paths)
-
-
-def prune_snapshots(paths: WarehousePaths, keep: int) -> None:
-    """Keep the newest `keep` complete snapshots (always the current one)."""
-    if not paths.snapshots.is_dir():
+def _prune_run_folders(folder: Path, keep: int, current: str | None) -> None:
+    """Keep the newest `keep` complete per-run folders (names sort by time), always `current`."""
+    if not folder.is_dir():
         return
-    current = current_snapshot(paths)
-    complete = sorted(p for p in paths.snapshots.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
+    complete = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
     for old in complete[: max(0, len(complete) - max(keep, 1))]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def prune_snapshots(paths: WarehousePaths, keep: int) -> None:
+    """Keep the newest `keep` complete snapshots (always the current one)."""
+    _prune_run_folders(paths.snapshots, keep, current_snapshot(paths))
+
+
 def prune_data_docs(paths: WarehousePaths, keep: int) -> None:
     """Keep the Data Docs of the newest `keep` runs, and always those of the current snapshot."""
-    if not paths.data_docs.is_dir():
-        return
-    current = current_snapshot(paths)
-    runs = sorted(p for p in paths.data_docs.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
-    for old in runs[: max(0, len(runs) - max(keep, 1))]:
-        if old.name != current:
-            shutil.rmtree(old, ignore_errors=True)
+    _prune_run_folders(paths.data_docs, keep, current_snapshot(paths))
 
 
 def data_docs_staging(paths: WarehousePaths, run_id: str) -> Path:
