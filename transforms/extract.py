@@ -29,13 +29,27 @@ from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civ
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
 from transforms.lexicon import Lexicon, NounPattern, VerbPattern
+from transforms.syntax import (
+    agent_of,
+    direct_object,
+    in_content_clause,
+    is_future,
+    is_negated,
+    is_to_infinitive,
+    misparsed_main_verb,
+    proper_name,
+    own_clause,
+    prep_object,
+    subject_of,
+    within,
+)
+from transforms.triggers import is_symmetric, match_noun, match_verb, victim_count
 from transforms.places import Place, location_of, resolve_place
 from transforms.segment import Sentence
 
 _ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", "seek", "proceed", "move"}
 _FAILURE = {"fail", "refuse", "decline", "neglect"}
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 _FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 #: Verbs that put a measure into effect by saying so ("announced sanctions", "declared a ceasefire").
@@ -80,204 +94,6 @@ class _Candidate:
 # -- trigger matching -----------------------------------------------------------------
 
 
-_SYMMETRIC_ROOTS = {"04", "06", "19"}
-_SYMMETRIC_CODES = {"050", "054", "057", "0871", "0872", "081", "1911"}
-
-
-def is_symmetric(code: str) -> bool:
-    """Events that two parties do together (meet, cooperate, fight, sign): subjects "X and Y" are the dyad."""
-    return code[:2] in _SYMMETRIC_ROOTS or code in _SYMMETRIC_CODES
-
-
-def match_verb(token, lexicon: Lexicon) -> tuple[VerbPattern, list] | None:
-    """The longest verb pattern whose extra words follow `token` inside its subtree."""
-    patterns = lexicon.verb_patterns(token.lemma_)
-    if not patterns:
-        return None
-    following = [t for t in token.subtree if t.i > token.i and t.i <= token.i + 8]
-    for pattern in patterns:
-        matched = [token]
-        position = 0
-        for word in pattern.words[1:]:
-            hit = None
-            for n in range(position, len(following)):
-                candidate = following[n]
-                if candidate.lemma_.lower() == word or candidate.lower_ == word:
-                    hit = candidate
-                    position = n + 1
-                    break
-            if hit is None:
-                matched = None
-                break
-            matched.append(hit)
-        if matched:
-            return pattern, matched
-    return None
-
-
-def match_noun(token, lexicon: Lexicon) -> tuple[NounPattern, list] | None:
-    """The longest nominal pattern ending at `token` (head noun last)."""
-    for pattern in lexicon.noun_patterns(token.lemma_):
-        words = pattern.words
-        start = token.i - len(words) + 1
-        if start < 0:
-            continue
-        tokens = [token.doc[i] for i in range(start, token.i + 1)]
-        if all(t.lemma_.lower() == w or t.lower_ == w for t, w in zip(tokens, words)):
-            return pattern, tokens
-    return None
-
-
-def is_negated(token) -> bool:
-    return any(child.dep_ == "neg" for child in token.children)
-
-
-# -- argument finding ----------------------------------------------------------------
-
-
-def subject_of(verb):
-    """(subject token, passive?) of a verb, inherited through xcomp, conj and relative clauses."""
-    current = verb
-    via_conj = False
-    for _ in range(6):
-        for child in current.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                if child.tag_ == "WDT" or child.lower_ in ("which", "that", "who") and current.dep_ == "relcl":
-                    return _first_conjunct(current.head), False
-                return child, False
-            if child.dep_ == "nsubjpass":
-                return child, True
-        orphan = _orphan_subject(current)
-        if orphan is not None:
-            return orphan, False
-        if current.dep_ in ("acl", "relcl") and current.head.dep_ == "attr" and _is_to_infinitive(current):
-            # "X became the first Iranian president to visit Iraq": X visits
-            current = current.head.head
-            continue
-        if current.dep_ in ("xcomp", "conj", "advcl") and current.head != current:
-            if current.dep_ == "advcl" and current.tag_ != "VBG":
-                return None, False
-            via_conj = current.dep_ == "conj"
-            current = current.head
-            continue
-        if current.dep_ == "pcomp" and current.tag_ == "VBG" and current.head.head != current.head:
-            current = current.head.head  # "after defeating Spain, the United States ...": the main subject
-            continue
-        if via_conj and current.dep_ == "ccomp" and current.head != current:
-            # "X stressed that there is ... and reiterated ...": the parser hung the
-            # second verb on the subjectless complement; it belongs to the main clause
-            current = current.head
-            via_conj = False
-            continue
-        if current.dep_ == "relcl" or _misparsed_main_verb(current):
-            return current.head, False
-        break
-    return None, False
-
-
-_COUNT_WORDS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2_000_000,
-                "hundred": 100, "thousand": 1000, "million": 1_000_000}
-
-
-def victim_count(obj) -> int:
-    """How many people an object phrase counts ("more than 70,000 Eritreans", "millions of citizens")."""
-    if obj is None:
-        return 0
-    best = 0
-    for token in [obj, *obj.children, *[g for c in obj.children for g in c.children]]:
-        word = token.lower_.replace(",", "")
-        if word.isdigit():
-            best = max(best, int(word))
-        elif word in _COUNT_WORDS:
-            multiplier = next((int(c.lower_.replace(",", "")) for c in token.children if c.lower_.replace(",", "").isdigit()), 1)
-            best = max(best, _COUNT_WORDS[word] * multiplier)
-    return best
-
-
-def _orphan_subject(verb):
-    """A name right before a subjectless verb that the parser left unattached as a subject.
-
-    "..., and on 19 October Washington imposed an embargo": the small model
-    often makes "Washington" an adverbial modifier of the first verb.
-    """
-    previous = verb.i - 1
-    doc = verb.doc
-    while previous >= verb.sent.start and doc[previous].pos_ in ("ADV", "AUX", "PART"):
-        previous -= 1
-    if previous < verb.sent.start:
-        return None
-    token = doc[previous]
-    if token.pos_ != "PROPN" or token.ent_type_ not in ("GPE", "PERSON", "ORG", "NORP"):
-        return None
-    if token.dep_ in ("npadvmod", "dep", "nmod"):
-        return token
-    if token.dep_ == "pobj" and any(c.dep_ == "pobj" and c.ent_type_ == "DATE" and c != token for c in token.head.children):
-        return token  # "on 19 October Washington imposed": parsed as a second object of "on"
-    return None
-
-
-def _name(token) -> str:
-    """The full proper name a token ends ("Mekelle", "New Delhi")."""
-    start = token.i
-    while start > token.sent.start and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].pos_ == "PROPN":
-        start -= 1
-    return token.doc[start: token.i + 1].text
-
-
-def _first_conjunct(token):
-    """'X and Y, who signed': the relative clause's antecedent is the whole coordination."""
-    while token.dep_ == "conj" and token.head != token:
-        token = token.head
-    return token
-
-
-def _misparsed_main_verb(token) -> bool:
-    """A finite past-tense verb parsed as a noun modifier is the clause's main verb.
-
-    The small English model often makes an appositive subject the root
-    ("The head of X, Ivan Petrov, called for ...": "called" becomes an `acl`
-    of "head"); a participle ("commitments signed by X") is tagged VBN, a
-    finite verb VBD, which tells the two apart.
-    """
-    return token.dep_ == "acl" and token.tag_ == "VBD" and token.head.dep_ == "ROOT" and token.head.pos_ in ("NOUN", "PROPN")
-
-
-def agent_of(verb):
-    for child in verb.children:
-        if child.dep_ == "agent":
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    return obj
-    return None
-
-
-def direct_object(verb):
-    for child in verb.children:
-        if child.dep_ in ("dobj", "dative", "obj"):
-            return child
-    return None
-
-
-def prep_object(head, preposition: str):
-    """Object of `head`'s child preposition `preposition` (also "in favour of" chains).
-
-    Prepositions after the head come first and time expressions are skipped,
-    so "On 3 May, X called on Y" finds Y, not the date.
-    """
-    children = sorted(head.children, key=lambda c: (c.i < head.i, c.i))
-    for child in children:
-        if child.dep_ in ("prep", "agent", "dative") and child.lower_ == preposition:
-            for obj in child.children:
-                if obj.dep_ in ("pobj", "pcomp") and obj.ent_type_ not in ("DATE", "TIME"):
-                    return obj
-    for child in head.children:
-        if child.dep_ in ("prep", "dobj", "pobj"):
-            found = prep_object(child, preposition)
-            if found is not None:
-                return found
-    return None
-
-
 class SentenceExtractor:
     """Extracts the events of one parsed sentence; keeps the document's state."""
 
@@ -310,7 +126,7 @@ class SentenceExtractor:
         return token.head if token.head != token else None
 
     def _verb_candidate(self, token, when) -> _Candidate | None:
-        if token.dep_ in ("acl", "amod") and not _misparsed_main_verb(token):
+        if token.dep_ in ("acl", "amod") and not misparsed_main_verb(token):
             return None  # "commitments signed by X": background, not an event
         if token.dep_ == "aux" or token.dep_ == "auxpass":
             return None
@@ -330,7 +146,7 @@ class SentenceExtractor:
             dobj = direct_object(token)
             if dobj is not None:
                 noun_modality = self.lexicon.modality_code(dobj.lemma_, "NOUN")
-                complement = next((c for c in dobj.children if _is_to_infinitive(c)), None)
+                complement = next((c for c in dobj.children if is_to_infinitive(c)), None)
                 if noun_modality and complement is not None:
                     return self._intent(token, complement, noun_modality, when)
         if match is None:
@@ -345,7 +161,7 @@ class SentenceExtractor:
             if not pattern.negated:
                 return None
             code = pattern.negated
-        if _is_future(token) and code[:2] not in ("01", "03"):
+        if is_future(token) and code[:2] not in ("01", "03"):
             # "announced that the two countries would restore relations": an intent
             code = self.lexicon.intent_code(code[:2])
             if code is None:
@@ -392,7 +208,7 @@ class SentenceExtractor:
     def _noun_candidate(self, token, when) -> _Candidate | None:
         modality = self.lexicon.modality_code(token.lemma_, "NOUN")
         if modality:
-            complement = next((c for c in token.children if c.dep_ in ("acl", "xcomp", "relcl") and _is_to_infinitive(c)), None)
+            complement = next((c for c in token.children if c.dep_ in ("acl", "xcomp", "relcl") and is_to_infinitive(c)), None)
             if complement is not None and token.dep_ != "dobj":
                 return self._intent(token, complement, modality, when)
             return None
@@ -465,7 +281,7 @@ class SentenceExtractor:
                                for c in p.children if c.dep_ == "pobj"]]:
             if token.ent_type_ not in ("GPE", "LOC", "FAC") or token.pos_ != "PROPN":
                 continue
-            place = resolve_place(_name(token))
+            place = resolve_place(proper_name(token))
             if place is not None and place.country_code:
                 state = self.resolver.state_with_code(place.country_code, when)
                 if state is not None:
@@ -539,8 +355,8 @@ class SentenceExtractor:
         for token in head.subtree:
             if skip_self and token == head:
                 continue
-            if any(a.dep_ == "relcl" or (a.dep_ == "conj" and a.pos_ == "VERB" and not _own_clause(a))
-                   for a in [token, *token.ancestors] if a != head and _within(head, a)):
+            if any(a.dep_ == "relcl" or (a.dep_ == "conj" and a.pos_ == "VERB" and not own_clause(a))
+                   for a in [token, *token.ancestors] if a != head and within(head, a)):
                 continue
             if token.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ"):
                 continue
@@ -631,11 +447,10 @@ class SentenceExtractor:
         keep = []
         for cand in found:
             token = cand.token
-            governor = by_token.get(token.head.i) if token.head != token else None
             content_of = next((by_token[a.i] for a in token.ancestors if a.i in by_token), None)
             if content_of is not None and content_of is not cand and token.i > content_of.token.i:
                 # what is asked, demanded, refused, threatened or intended is not itself an event
-                if content_of.code[:2] in _CONTENT_ROOTS | {"03"} and _in_content_clause(content_of.token, token):
+                if content_of.code[:2] in _CONTENT_ROOTS | {"03"} and in_content_clause(content_of.token, token):
                     continue
             if self._inside_content(cand, found):
                 continue
@@ -668,30 +483,9 @@ class SentenceExtractor:
         for other in found:
             if other is cand or other.code[:2] not in _CONTENT_ROOTS | {"03"}:
                 continue
-            if _within(other.token, cand.token) and cand.token.i > other.token.i:
+            if within(other.token, cand.token) and cand.token.i > other.token.i:
                 return True
         return False
-
-
-def _in_content_clause(governor, token) -> bool:
-    """Whether `token` sits in the complement of `governor` (xcomp, ccomp, the object's to-clause)."""
-    node = token
-    while node.head != node and node.head != governor:
-        node = node.head
-    return node.head == governor and node.dep_ in ("xcomp", "ccomp", "advcl", "dobj", "acomp", "prep")
-
-
-def _is_future(verb) -> bool:
-    """'will/would/shall' + verb: announced, not (yet) done."""
-    return any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll") for c in verb.children)
-
-
-def _is_to_infinitive(verb) -> bool:
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-
-
-def _within(ancestor, token) -> bool:
-    return token == ancestor or any(a == ancestor for a in token.ancestors)
 
 
 def _reports(statement, other: "_Candidate") -> bool:
@@ -705,14 +499,9 @@ def _reports(statement, other: "_Candidate") -> bool:
         trigger = other.token
         if trigger == child or (trigger.head == child and trigger.dep_ in ("acomp", "xcomp", "attr")):
             return True
-        if trigger.head == child and trigger.dep_ == "conj" and _own_clause(trigger):
+        if trigger.head == child and trigger.dep_ == "conj" and own_clause(trigger):
             return True
     return False
-
-
-def _own_clause(verb) -> bool:
-    """A coordinated verb with its own subject or "that" ("... and that Russia hoped ...")."""
-    return any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children)
 
 
 def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[ExtractedEvent]:
