@@ -401,3 +401,24 @@ def test_attack_by_an_armed_group_is_an_assault(run):
 def test_agreeing_to_a_concession_is_the_concession(run):
     events = run("In 2003, India and Pakistan agreed to withdraw their troops.")
     assert "08" in roots(events) and "03" not in roots(events)
+
+
+def test_name_used_from_the_middle_of_a_full_name(run):
+    events = run("Luiz Inácio Lula da Silva visited Beijing in May 2004. Two days later, Lula signed a trade agreement with Hu Jintao.")
+    assert ("05", "Luiz Inácio Lula da Silva", "Hu Jintao") in dyads(events)
+
+
+def test_last_word_of_a_longer_unknown_name_is_not_an_actor(run):
+    events = run("In 2004, Hu Jintao addressed the National Congress of Brazil.")
+    assert all(tgt != "United States Congress" for _, _, tgt, _ in events)
+
+
+def test_what_an_accusation_alleges_is_not_an_event(run):
+    events = run("In 2010, Brazil accused China of waging a currency war.")
+    assert roots(events) == ["11"]
+
+
+def test_relative_clause_event_does_not_take_the_main_date(run):
+    events = run("Jair Bolsonaro, who had criticised China, visited Beijing in October 2019.")
+    criticism = [e for e in events if e[0] == "11"]
+    assert criticism and criticism[0][3] is None

@@ -127,6 +127,10 @@ class DocumentActors:
             names = actor.name.casefold().split()
             if names and (names[-1] == key or names[0] == key):
                 return actor
+        for actor in reversed(self.recent):
+            # a name in the middle ("Lula" for Luiz Inácio Lula da Silva), if only one person has it
+            if actor.actor_type == "person" and len(key) > 2 and key in actor.name.casefold().split()[1:-1]:
+                return actor
         return None
 
 
@@ -295,7 +299,8 @@ class Resolver:
                 actor = self._lookup(surface, when)
                 if actor is not None:
                     return [self.seen.note(actor, surface)]
-        if head.pos_ == "PROPN":
+        if head.pos_ == "PROPN" and len(name_tokens(head)) == 1 and (ent is None or len(ent) == 1):
+            # the last word alone only when it is the whole name ("the National Congress" is not "Congress")
             actor = self._lookup(head.text, when)
             if actor is not None:
                 return [self.seen.note(actor, head.text)]
@@ -530,6 +535,9 @@ class Resolver:
 
     def _person(self, ent, head, when: dt.date | None) -> Actor | None:
         name = strip_titles(ent.text)
+        full = strip_titles(_span_text(name_tokens(head)))
+        if len(full) > len(name) and full.endswith(name) and full.split()[0][:1].isupper():
+            name = full  # the model left a first name out of the entity ("Luiz | Inácio Lula da Silva")
         if not name:
             return None
         if " " not in name:

@@ -157,6 +157,17 @@ def _earlier_in_sentence(trigger, dates: list[SentenceDate]) -> list:
     return found
 
 
+def _in_relative_clause(trigger, governor) -> bool:
+    """An event told in a relative clause ("Bolsonaro, who had criticised China, visited
+    Beijing in 2019") has its own time: the main clause's date is not its date."""
+    node = trigger
+    while node.head != node and (governor is None or node != governor):
+        if node.dep_ in ("relcl", "acl") and node.pos_ in ("VERB", "AUX"):
+            return True
+        node = node.head
+    return False
+
+
 def _after_coordination(trigger, head) -> bool:
     """Whether a coordinating "and"/"but" of the trigger's clause (or a semicolon) stands
     between the trigger and the date: the date then opens the next clause."""
@@ -191,7 +202,7 @@ def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str]
         if inside_trigger:
             eligible = not _separate_clause_between(governor, trigger)
         else:
-            eligible = governor is None or _is_ancestor(governor, trigger)
+            eligible = (governor is None or _is_ancestor(governor, trigger)) and not _in_relative_clause(trigger, governor)
         if not eligible:
             continue
         rank = 0 if inside_trigger else 1

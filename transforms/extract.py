@@ -452,6 +452,8 @@ class SentenceExtractor:
                 # what is asked, demanded, refused, threatened or intended is not itself an event
                 if content_of.code[:2] in _CONTENT_ROOTS | {"03"} and in_content_clause(content_of.token, token):
                     continue
+                if content_of.code[:2] == "11" and token.dep_ == "pcomp" and token.head.head == content_of.token:
+                    continue  # "accused X of waging war", "criticised X for keeping ...": what is alleged
             if self._inside_content(cand, found):
                 continue
             if cand.statement:
