@@ -133,3 +133,17 @@ def test_later_that_month_starts_after_the_running_day():
     running.resolve_all(find_mentions("On 12 November 2011 the league suspended Syria."))
     (_, window), = running.resolve_all(find_mentions("Later that month, Turkey imposed sanctions."))
     assert (window.start, window.end) == (D(2011, 11, 13), D(2011, 11, 30))
+
+
+def test_days_later_than_a_month_shifts_the_month_window():
+    running = RunningDate()
+    running.resolve_all(find_mentions("In May 2004 the president visited Beijing."))
+    (_, window), = running.resolve_all(find_mentions("Two days later, he signed an agreement."))
+    assert (window.start, window.end, window.precision) == (D(2004, 5, 3), D(2004, 6, 2), "range")
+
+
+def test_days_later_than_a_year_is_unresolved():
+    running = RunningDate()
+    running.resolve_all(find_mentions("In 1990 the talks began."))
+    (_, window), = running.resolve_all(find_mentions("Two days later, they ended."))
+    assert window is None

@@ -326,10 +326,13 @@ def _shift(anchor: DateWindow, unit: str, amount: int) -> DateWindow | None:
         index = base.year * 12 + base.month - 1 + amount
         return month_window(index // 12, index % 12 + 1)
     if unit in ("day", "week"):
+        shift = dt.timedelta(days=amount * (7 if unit == "week" else 1))
         if anchor.precision != "day":
-            return None
-        days = amount * (7 if unit == "week" else 1)
-        when = base + dt.timedelta(days=days)
+            if anchor.end - anchor.start > dt.timedelta(days=62):
+                return None  # "two days later" than "in 1990" says nothing useful
+            # "two days later" than "in May 2004": the month, moved by two days
+            return DateWindow(anchor.start + shift, anchor.end + shift, "range")
+        when = base + shift
         return DateWindow(when, when, "day")
     return None
 
