@@ -422,3 +422,10 @@ def test_relative_clause_event_does_not_take_the_main_date(run):
     events = run("Jair Bolsonaro, who had criticised China, visited Beijing in October 2019.")
     criticism = [e for e in events if e[0] == "11"]
     assert criticism and criticism[0][3] is None
+
+
+def test_hyphenated_group_names_and_members_of_a_group(run):
+    events = run("In 2008, ten Lashkar-e-Taiba gunmen attacked Mumbai.")
+    assert any(src == "Lashkar-e-Taiba" for _, src, _, _ in events)
+    events = run("In 1981, Anwar Sadat was assassinated by members of Egyptian Islamic Jihad.")
+    assert any(src == "Egyptian Islamic Jihad" and tgt == "Anwar Sadat" for _, src, tgt, _ in events)

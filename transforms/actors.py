@@ -32,6 +32,8 @@ _GENERIC_TITLES = {"minister", "president", "premier", "chancellor", "king", "qu
 _DOCUMENT_WORDS = {"treaty", "agreement", "accord", "accords", "act", "resolution", "declaration", "convention",
                    "protocol", "plan", "charter", "amendment", "memorandum", "communique", "initiative", "doctrine",
                    "uprising", "revolution", "war", "crisis", "conference", "summit", "prize"}
+_PARTITIVE = {"member", "representative", "delegate", "delegation", "official", "envoy", "emissary", "spokesman",
+               "spokeswoman", "spokesperson", "leader", "leadership"}
 _NOT_ACTOR_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _LOCATION_ONLY = {"LOC", "FAC"}
@@ -135,6 +137,13 @@ class DocumentActors:
 
 
 def _span_text(tokens) -> str:
+    """The text of tokens as written: contiguous tokens keep their own spacing
+    ("Lashkar-e-Taiba", not "Lashkar - e - Taiba")."""
+    tokens = list(tokens)
+    if not tokens:
+        return ""
+    if all(b.i == a.i + 1 for a, b in zip(tokens, tokens[1:])):
+        return tokens[0].doc[tokens[0].i: tokens[-1].i + 1].text
     return " ".join(t.text for t in tokens)
 
 
@@ -341,6 +350,14 @@ class Resolver:
             entry = None if known else self.kb.person_by_surname(head.text, when)
             if known or entry:
                 return [self.seen.note(known or from_entry(entry), head.text)]
+        # "members of Egyptian Islamic Jihad", "representatives of the PLO": the body they belong to
+        if head.lemma_.lower() in _PARTITIVE:
+            body = next((c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
+                         for c in p.children if c.dep_ == "pobj"), None)
+            if body is not None:
+                found = self.resolve(body, when)
+                if found:
+                    return found
         # a generic collective: "militants", "Kurdish rebels", "Iraqi protesters"
         if head.pos_ == "NOUN" and head.lemma_.lower() in group_nouns():
             return [self._group(head, when)]
@@ -362,6 +379,13 @@ class Resolver:
         """A collective named by a common noun: the organisation it belongs to when the text
         names one ("Lashkar-e-Taiba gunmen", "a bomber from Hamas"), else the phrase itself
         with its modifiers ("Kurdish insurgents", "tribal fighters")."""
+        modifiers = [t for t in head.lefts if t.dep_ not in ("det", "nummod", "predet") and t.lower_ not in self._QUANTITY_WORDS]
+        if modifiers:
+            words = head.doc[modifiers[0].i: head.i]
+            for start in range(len(words)):
+                entry = self.kb.lookup(words[start:].text, on=when)  # "Lashkar-e-Taiba gunmen"
+                if entry is not None and entry.actor_type in ("group", "organization"):
+                    return self.seen.note(from_entry(entry), _span_text(list(head.subtree)[:8]))
         for child in head.children:
             candidates = []
             if child.dep_ in ("compound", "poss") and child.pos_ == "PROPN":
