@@ -429,3 +429,8 @@ def test_hyphenated_group_names_and_members_of_a_group(run):
     assert any(src == "Lashkar-e-Taiba" for _, src, _, _ in events)
     events = run("In 1981, Anwar Sadat was assassinated by members of Egyptian Islamic Jihad.")
     assert any(src == "Egyptian Islamic Jihad" and tgt == "Anwar Sadat" for _, src, tgt, _ in events)
+
+
+def test_passive_object_before_the_verb_still_matches_its_pattern(run):
+    events = run("Diplomatic relations between Japan and South Korea were normalized in June 1965.")
+    assert ("05", "Japan", "South Korea") in dyads(events)

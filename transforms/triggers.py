@@ -22,11 +22,19 @@ def is_symmetric(code: str) -> bool:
 
 
 def match_verb(token, lexicon: Lexicon) -> tuple[VerbPattern, list] | None:
-    """The longest verb pattern whose extra words follow `token` inside its subtree."""
+    """The longest verb pattern whose extra words follow `token` inside its subtree.
+
+    For a passive verb the object sits before it as its subject ("relations
+    were normalised" matches "normalise relation"), so the subject's head
+    counts as following the verb.
+    """
     patterns = lexicon.verb_patterns(token.lemma_)
     if not patterns:
         return None
     following = [t for t in token.subtree if t.i > token.i and t.i <= token.i + 8]
+    passive_subject = [c for c in token.children if c.dep_ == "nsubjpass"]
+    if passive_subject:
+        following = passive_subject + following
     for pattern in patterns:
         matched = [token]
         position = 0
