@@ -15,6 +15,8 @@ from transforms.extract import extract_document
 from transforms.segment import split_sentences
 
 CASES = [
+    ("In 1998, Japan expressed deep remorse for its colonial rule.", "05", "Japan", None),
+    ("In 1998, Japan and South Korea issued a joint declaration.", "01", "Japan", None),
     # --- 01 statements, denials
     ("Iran denied the accusation in 2019.", "01", "Iran", None),
     ("In 2016, Pakistan dismissed the allegations as baseless.", "01", "Pakistan", None),
