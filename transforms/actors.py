@@ -71,18 +71,13 @@ def is_civilian_crowd(actor: "Actor") -> bool:
     return actor.actor_type == "group" and actor.name.split()[-1].rstrip("s") in {n.rstrip("s") for n in _crowd_nouns()} | _crowd_nouns()
 
 
-_STATE_CODE_CACHE: dict[int, dict[str, KBEntry]] = {}
-
-
+@lru_cache(maxsize=4)
 def _states_by_code(kb: ActorKB) -> dict[str, KBEntry]:
     """ISO3 -> state entry, built once per knowledge base (current states win over historic ones)."""
-    table = _STATE_CODE_CACHE.get(id(kb))
-    if table is None:
-        table = {}
-        for entry in sorted(kb.entries(), key=lambda e: kb.validity(e.name)[1] is not None):
-            if entry.actor_type == "state" and entry.country_code and entry.country_code not in table:
-                table[entry.country_code] = entry
-        _STATE_CODE_CACHE[id(kb)] = table
+    table: dict[str, KBEntry] = {}
+    for entry in sorted(kb.entries(), key=lambda e: kb.validity(e.name)[1] is not None):
+        if entry.actor_type == "state" and entry.country_code and entry.country_code not in table:
+            table[entry.country_code] = entry
     return table
 
 
@@ -258,9 +253,8 @@ class Resolver:
         subject, for an object pronoun: "X telephoned Y urging him").
         """
         actors: list[Actor] = []
-        self._avoid = tuple(avoid)
         for member in [head, *self._conjuncts(head)]:
-            for actor in self._resolve_one(member, when):
+            for actor in self._resolve_one(member, when, tuple(avoid)):
                 if actor.actor_type == "person":
                     role = _title_role(member, self.kb)
                     if role:
@@ -286,18 +280,18 @@ class Resolver:
         entry = self.kb.lookup(text, on=when)
         return from_entry(entry) if entry else None
 
-    def _resolve_one(self, head, when: dt.date | None) -> list[Actor]:
+    def _resolve_one(self, head, when: dt.date | None, avoid: tuple = ()) -> list[Actor]:
         """Actors of one conjunct; a list because "the two countries" names two."""
         lower = head.lower_
         if head.ent_type_ in _NOT_ACTOR_LABELS:
             return []  # "in May" is a month, not Theresa May
         if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
-            actor = self._pronoun(head)
+            actor = self._pronoun(head, avoid)
             return [actor] if actor else []
         # appositive name: "The spokesman of X, Ivan Petrov, said" -> the person
         for child in head.children:
             if child.dep_ == "appos" and entity_of(child) is not None and entity_of(child).label_ == "PERSON":
-                return self._resolve_one(child, when)
+                return self._resolve_one(child, when, avoid)
         pair = self._the_two(head)
         if pair:
             return pair
@@ -497,9 +491,10 @@ class Resolver:
     def _definite(self, head) -> bool:
         return any(child.lower_ == "the" for child in head.lefts)
 
-    def _pronoun(self, head) -> Actor | None:
+    def _pronoun(self, head, avoid: tuple = ()) -> Actor | None:
         lower = head.lower_
-        avoid = getattr(self, "_avoid", ()) if lower not in ("himself", "herself", "itself") else ()
+        if lower in ("himself", "herself", "itself"):
+            avoid = ()  # a reflexive refers to the subject
         if lower in _PERSON_PRONOUNS:
             return self.seen.last("person", skip=avoid)
         if lower in _THING_PRONOUNS:
