@@ -68,7 +68,8 @@ def _crowd_nouns() -> frozenset[str]:
 
 def is_civilian_crowd(actor: "Actor") -> bool:
     """Protesters, rioters, crowds: their violence is coded as rioting, not as an armed attack."""
-    return actor.actor_type == "group" and actor.name.split()[-1].rstrip("s") in {n.rstrip("s") for n in _crowd_nouns()} | _crowd_nouns()
+    # group names end in the noun as written ("Iraqi protesters"); compare without a plural -s
+    return actor.actor_type == "group" and actor.name.split()[-1].rstrip("s") in {n.rstrip("s") for n in _crowd_nouns()}
 
 
 @lru_cache(maxsize=4)
@@ -262,10 +263,6 @@ class Resolver:
                 if actor not in actors:
                     actors.append(actor)
         return actors
-
-    def resolve_first(self, head, when: dt.date | None = None) -> Actor | None:
-        found = self.resolve(head, when)
-        return found[0] if found else None
 
     # -- internals ----------------------------------------------------------------
     def _conjuncts(self, head):

@@ -35,15 +35,6 @@ def mention_head(doc, mention: DateMention):
     return span.root
 
 
-def _ancestors_until(token, stop):
-    chain = []
-    current = token
-    while current is not None and current is not stop and current.head != current:
-        chain.append(current)
-        current = current.head
-    return chain
-
-
 def _is_ancestor(node, token) -> bool:
     return node == token or any(a == node for a in token.ancestors)
 

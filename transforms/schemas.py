@@ -172,11 +172,6 @@ RUN_TABLES: dict[str, pa.Schema] = {
 #: Every published table, in load order.
 ALL_TABLES: dict[str, pa.Schema] = {**DOCUMENT_TABLES, **RUN_TABLES}
 
-DATE_PRECISIONS = ("day", "month", "year", "decade", "range", "none")
-DATE_SOURCES = ("explicit", "context", "none")
-ACTOR_TYPES = ("state", "person", "organization", "igo", "group")
-
-
 def empty_table(schema: pa.Schema) -> pa.Table:
     """A zero-row table of `schema`, so that "no events" is still a valid table."""
     return schema.empty_table()

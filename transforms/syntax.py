@@ -9,9 +9,6 @@ unattached before a verb); each says which.
 
 from __future__ import annotations
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-
-
 def subject_of(verb):
     """(subject token, passive?) of a verb, inherited through xcomp, conj and relative clauses."""
     current = verb

@@ -94,9 +94,6 @@ class WarehousePaths:
     def data_docs(self) -> Path:
         return self.root / "data_docs"
 
-    def table_dir(self, table: str) -> Path:
-        return self.parquet / table
-
 
 def keep_snapshots_setting() -> int:
     """EVENTLEDGER_KEEP_SNAPSHOTS, else the default (at least 1: the current one)."""
@@ -111,14 +108,9 @@ def keep_snapshots_setting() -> int:
 
 
 def current_snapshot(paths: WarehousePaths) -> str | None:
-    """The id of the published snapshot (also from the older two-link layout)."""
-    for link, depth in ((paths.current, 0), (paths.parquet, 1)):
-        if link.is_symlink():
-            target = Path(os.readlink(link))
-            if depth == 0:
-                return target.name
-            if target.parts[:1] == ("snapshots",):
-                return target.parent.name
+    """The id of the published snapshot: where the `current` link points."""
+    if paths.current.is_symlink():
+        return Path(os.readlink(paths.current)).name
     return None
 
 
@@ -150,10 +142,7 @@ def _read_table(folder: Path, schema: pa.Schema) -> pa.Table:
 def read_current(paths: WarehousePaths) -> dict[str, pa.Table]:
     """The published document tables of the current snapshot (empty tables where none)."""
     folder = current_dir(paths)
-    if folder is None and paths.parquet.is_dir():  # a plain folder from the oldest layout
-        parquet = paths.parquet
-    else:
-        parquet = folder / "parquet" if folder is not None else None
+    parquet = folder / "parquet" if folder is not None else None
     return {
         name: _read_table(parquet / name, schema) if parquet is not None else schema.empty_table()
         for name, schema in DOCUMENT_TABLES.items()
@@ -236,17 +225,6 @@ def _merge_actors(old: pa.Table, new: pa.Table, events: pa.Table) -> pa.Table:
     return merge_actor_rows(row for row in old.to_pylist() + new.to_pylist() if row["actor_id"] in used)
 
 
-# -- run records (kept here under their old names) -----------------------------------
-
-
-def read_run_records(paths: WarehousePaths) -> list[dict]:
-    return runlog.read_records(paths.root)
-
-
-def write_run_record(paths: WarehousePaths, record: dict) -> None:
-    runlog.write_record(paths.root, record)
-
-
 def runs_table(records: list[dict]) -> pa.Table:
     return runlog.runs_table(records)
 
@@ -319,13 +297,11 @@ def _replace_symlink(link: Path, target: str) -> None:
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(target, tmp)
-    if link.is_dir() and not link.is_symlink():
-        shutil.rmtree(link)  # a plain folder from the oldest layout (not atomic, once)
     os.replace(tmp, link)
 
 
 def _ensure_links(paths: WarehousePaths) -> None:
-    """The fixed user-facing links through `current` (also migrates the two-link layout)."""
+    """The fixed user-facing links through `current` (made once, then never changed)."""
     _replace_symlink(paths.parquet, os.path.join("current", "parquet"))
     _replace_symlink(paths.database, os.path.join("current", DB_NAME))
 
