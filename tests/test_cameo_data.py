@@ -204,3 +204,13 @@ def test_intent_and_mass_tables_name_known_codes():
     lexicon = load_lexicon()
     assert lexicon.intents and all(is_valid_code(code) for code in lexicon.intents.values())
     assert lexicon.mass and all(is_valid_code(code) for _, code, _ in lexicon.mass)
+
+
+def test_word_classes_are_data_and_unknown_classes_fail_loudly():
+    import pytest
+
+    from transforms.lexicon import word_class
+
+    assert "begin" in word_class("aspectual") and "border" in word_class("place_noun")
+    with pytest.raises(KeyError):
+        word_class("no_such_class")

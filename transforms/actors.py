@@ -18,25 +18,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.actor_kb import ActorKB, KBEntry
+from transforms.lexicon import word_class
 from transforms.places import resolve_place
 
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
 _THING_PRONOUNS = {"it", "its", "itself"}
-_TITLE_WORDS = frozenset(
-    """president prime minister foreign secretary chairman chairwoman head leader king queen emir
-    chancellor general premier spokesman spokeswoman spokesperson ambassador envoy deputy
-    vice acting former late mr mrs ms dr sheikh sultan crown prince ayatollah senator commander
-    secretary-general director chief speaker""".split()
-)
-_GENERIC_TITLES = {"minister", "president", "premier", "chancellor", "king", "queen", "secretary", "envoy", "ambassador", "leader", "emir", "spokesman"}
-_DOCUMENT_WORDS = {"treaty", "agreement", "accord", "accords", "act", "resolution", "declaration", "convention",
-                   "protocol", "plan", "charter", "amendment", "memorandum", "communique", "initiative", "doctrine",
-                   "uprising", "revolution", "war", "crisis", "conference", "summit", "prize"}
-_PARTITIVE = {"member", "representative", "delegate", "delegation", "official", "envoy", "emissary", "spokesman",
-               "spokeswoman", "spokesperson", "leader", "leadership"}
+_TITLE_WORDS = word_class("title_word")
+_GENERIC_TITLES = word_class("generic_title")
+_DOCUMENT_WORDS = word_class("document_word")
+_PARTITIVE = word_class("partitive")
 _NOT_ACTOR_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
-_LOCATION_ONLY = {"LOC", "FAC"}
 
 
 @dataclass(frozen=True)
@@ -364,7 +356,7 @@ class Resolver:
                 return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
         return []
 
-    _QUANTITY_WORDS = {"several", "many", "some", "other", "few", "various", "numerous", "more", "most", "all", "both"}
+    _QUANTITY_WORDS = word_class("quantity_word")
 
     def _group(self, head, when) -> Actor:
         """A collective named by a common noun: the organisation it belongs to when the text
@@ -395,7 +387,7 @@ class Resolver:
         actor = Actor(name, "group", states[0].country_code if states else None)
         return self.seen.note(actor, _span_text([t for t in head.subtree if t.dep_ not in ("det", "relcl", "prep")][:6]))
 
-    _ISSUED = {"resolution", "declaration", "report", "decision", "statement", "communique", "ruling", "verdict"}
+    _ISSUED = word_class("issued_document")
 
     def _issuer(self, head, when) -> Actor | None:
         """'UN General Assembly Resolution 67/19' -> the body that issued it (a name prefix in the KB)."""
@@ -409,10 +401,9 @@ class Resolver:
                     return self.seen.note(from_entry(entry), _span_text(words[start:end]))
         return None
 
-    _TWO = {"country", "government", "side", "nation", "state", "army", "neighbour", "neighbor", "capital", "leader",
-            "party", "military", "president", "minister", "premier", "head"}
-    _TWO_PEOPLE = {"leader", "president", "minister", "premier", "head"}
-    _PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "water", "coast", "soil", "airspace", "region", "province", "island", "port", "capital", "frontier"}
+    _TWO = word_class("pair_noun")
+    _TWO_PEOPLE = word_class("pair_person_noun")
+    _PLACE_NOUNS = word_class("place_noun")
 
     def _is_place_noun(self, head) -> bool:
         return head.lemma_.lower() in self._PLACE_NOUNS and head.dep_ != "nsubj"
@@ -532,8 +523,7 @@ class Resolver:
             return self.seen.note(Actor(name, "organization", country.country_code if country else None), text)
         return None  # GPE/LOC/FAC not known as a state: a place, not an actor
 
-    _ORGAN_HEADS = {"committee", "executive", "presidium", "secretariat", "bureau", "politburo", "department",
-                    "office", "directorate", "delegation", "mission", "branch", "wing", "council", "leadership", "board"}
+    _ORGAN_HEADS = word_class("organ_head")
 
     def _parent_of_organ(self, head, when: dt.date | None) -> Actor | None:
         """'the Executive Committee of the X' -> X, when X is a known organisation or state."""

@@ -28,7 +28,7 @@ from transforms.actor_kb import ActorKB
 from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civilian_crowd
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
-from transforms.lexicon import Lexicon, NounPattern, VerbPattern
+from transforms.lexicon import Lexicon, NounPattern, VerbPattern, word_class
 from transforms.syntax import (
     agent_of,
     direct_object,
@@ -47,17 +47,16 @@ from transforms.triggers import is_symmetric, match_noun, match_verb, victim_cou
 from transforms.places import Place, location_of, resolve_place
 from transforms.segment import Sentence
 
-_ASPECTUAL = {"begin", "start", "continue", "resume", "keep", "try", "attempt", "seek", "proceed", "move"}
-_FAILURE = {"fail", "refuse", "decline", "neglect"}
+_ASPECTUAL = word_class("aspectual")
+_FAILURE = word_class("failure")
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
-_LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around"}
+_LOCATIVE_PREPS = word_class("locative_prep")
 _FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 #: Verbs that put a measure into effect by saying so ("announced sanctions", "declared a ceasefire").
-_ANNOUNCING = {"announce", "declare", "proclaim", "unveil", "order", "decree"}
+_ANNOUNCING = word_class("announcing")
 #: Verbs of consent: consenting to a concession is the concession itself.
-_CONSENTING = {"agree", "consent", "accept"}
-_PLACE_NOUNS = {"border", "territory", "city", "town", "village", "side", "waters", "coast", "soil", "airspace",
-                "region", "province", "island", "port", "frontier", "capital", "embassy", "consulate"}
+_CONSENTING = word_class("consenting")
+_PLACE_NOUNS = word_class("place_noun")
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 

@@ -128,6 +128,22 @@ def load_modality(path: Path) -> dict[tuple[str, str], str]:
     return {(row["lemma"].lower(), row["pos"].upper()): row["code"] for row in _rows(path) if row.get("lemma")}
 
 
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, frozenset[str]]:
+    classes: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(LEXICON_DIR / "word_classes.csv"):
+        classes[row["class"]].add(row["word"].lower())
+    return {name: frozenset(words) for name, words in classes.items()}
+
+
+def word_class(name: str) -> frozenset[str]:
+    """A closed vocabulary the extractor reasons with (transforms/data/lexicon/word_classes.csv).
+
+    Raises KeyError for an unknown class, so a typo cannot silently empty a rule.
+    """
+    return _word_classes()[name]
+
+
 @lru_cache(maxsize=2)
 def load_lexicon(directory: str | None = None) -> Lexicon:
     """The lexicon from `directory` (default: the packaged one), parsed once per process."""

@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-_LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "off"}
+from transforms.lexicon import word_class
+
+_LOCATIVE = word_class("locative_prep")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
