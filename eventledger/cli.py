@@ -103,10 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="score published events against a gold file",
         description="Scores the published events against a gold JSONL file by the rules of ANNOTATION.md.",
-        epilog="Example:\n  eventledger eval --gold ../shared/gold/seed.events.jsonl --warehouse /tmp/wh --json",
+        epilog="Examples:\n  eventledger eval --gold ../shared/gold/seed.events.jsonl --warehouse /tmp/wh --json\n"
+               "  eventledger eval --gold tests/dev_gold/tune/gold --warehouse /tmp/dev --errors\n"
+               "  eventledger eval --dev            # both halves of the development set, in-process",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ev.add_argument("--gold", type=Path, required=True, metavar="FILE", help="gold events (JSON Lines)")
+    ev.add_argument("--gold", type=Path, metavar="PATH",
+                    help="gold events: a JSON Lines file, or a folder of them (one per document)")
+    ev.add_argument("--dev", nargs="?", const="tune,check", metavar="HALVES",
+                    help="instead of a warehouse, extract the development set of this checkout in-process "
+                         "and score each half (default: tune,check); needs no --gold")
     _add_warehouse(ev)
     ev.add_argument("--json", action="store_true", help="print one JSON object (with per-root figures)")
     ev.add_argument("--errors", action="store_true", help="list every false positive, false negative and wrong attribute")
@@ -234,6 +240,11 @@ def cmd_eval(args) -> int:
     from eventledger.evaluate import SystemEvent, load_gold, score
     from warehouse.query import fetch
 
+    if args.dev:
+        return _eval_dev(args)
+    if args.gold is None:
+        print("eventledger: eval needs --gold PATH (or --dev for the development set)", file=sys.stderr)
+        return 2
     warehouse = args.warehouse or default_warehouse()
     gold = load_gold(args.gold)
     _, sentence_rows = fetch(
@@ -249,7 +260,31 @@ def cmd_eval(args) -> int:
         "FROM events_flat ORDER BY event_id",
     )
     system = [SystemEvent(*row) for row in event_rows]
-    result = score(gold, system, sentences)
+    return _print_scores(score(gold, system, sentences), args)
+
+
+def _eval_dev(args) -> int:
+    from eventledger.devscore import DEV_SET, HALVES, score_dev_set
+
+    halves = [h.strip() for h in args.dev.split(",") if h.strip()]
+    unknown = [h for h in halves if h not in HALVES]
+    if unknown or not (DEV_SET / "tune").is_dir():
+        print(f"eventledger: --dev takes halves of {DEV_SET} ({', '.join(HALVES)}); "
+              "it works in a checkout of the repository", file=sys.stderr)
+        return 2
+    results = score_dev_set(halves)
+    if args.json:
+        print(json.dumps({name: r.report() for name, r in results.items()}, indent=2, default=str))
+        return 0
+    for name, result in results.items():
+        print(f"{name}: " + " ".join(f"{k}={v}" for k, v in result.figures().items()))
+        if args.errors and name != "check":  # the check half is closed: figures only
+            for err in result.errors:
+                print("  " + json.dumps(err, default=str, ensure_ascii=False))
+    return 0
+
+
+def _print_scores(result, args) -> int:
     report = result.report()
     if args.errors:
         report["errors"] = result.errors

@@ -117,8 +117,12 @@ def _parse_date(value) -> dt.date:
 
 
 def load_gold(path: Path) -> list[GoldEvent]:
+    """Gold events from a JSON Lines file, or from every `*.jsonl` in a folder (one file per document)."""
+    path = Path(path)
+    if path.is_dir():
+        return [event for file in sorted(path.glob("*.jsonl")) for event in load_gold(file)]
     events = []
-    with Path(path).open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         for n, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -232,13 +236,12 @@ def score(gold: list[GoldEvent], system: list[SystemEvent], sentences: dict[str,
                 scores.date_correct += int(pair.date_ok)
             if not (pair.source_ok and pair.target_ok and pair.date_ok is not False):
                 scores.errors.append(_error("attr", s, g, pair))
-        leftovers = [i for i in range(len(systems)) if i not in matched_s]
-        optional_pairs = _greedy([systems[i] for i in leftovers], optional)
-        ignored = {leftovers[i] for i, _, _ in optional_pairs}
-        for i in leftovers:
-            if i in ignored:
+        for i in range(len(systems)):
+            if i in matched_s:
                 continue
             s = systems[i]
+            if any(s.root in g.roots for g in optional):
+                continue  # matches an optional gold event: ignored, however many system events do
             if any(_compound(s, required[j]) for j in matched_g):
                 continue
             scores.fp += 1

@@ -90,3 +90,25 @@ def test_key_not_found_is_a_warning_and_fn():
     g = [gold("no such words", ["16"], ["Chile"], ["Peru"])]
     result = score(g, [], SENTENCES)
     assert result.figures()["fn"] == 1 and result.warnings
+
+
+def test_every_system_event_matching_an_optional_gold_event_is_ignored():
+    # ANNOTATION.md: a system event that matches an optional gold event is ignored; a second
+    # (or third) one matching the same optional event is ignored too, not a false positive.
+    g = [gold("recalled its ambassador", ["16"], ["Chile"], ["Peru"], gid="A"),
+         gold("recalled its ambassador", ["04", "02"], ["Chile"], ["Peru"], optional=True, gid="B")]
+    s = [sys_event(S1, "16", "Chile", "Peru"), sys_event(S1, "04", "Chile", "Peru"),
+         sys_event(S1, "04", "Peru", "Chile"), sys_event(S1, "02", "Chile", None)]
+    f = score(g, s, SENTENCES).figures()
+    assert (f["tp"], f["fp"], f["fn"]) == (1, 0, 0)
+
+
+def test_gold_folder_loads_every_file(tmp_path):
+    from eventledger.evaluate import load_gold
+
+    line = ('{"doc": "%s", "id": "S01-E1", "key": "k", "roots": ["04"], "code": "040", "source": ["A"], '
+            '"source_country": null, "target": ["B"], "target_country": null, "symmetric": false, '
+            '"date": null, "optional": false}\n')
+    (tmp_path / "a.jsonl").write_text(line % "a", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(line % "b", encoding="utf-8")
+    assert [g.doc for g in load_gold(tmp_path)] == ["a", "b"]

@@ -1,0 +1,60 @@
+"""Score the development set in-process: extraction without Prefect, GX or a warehouse.
+
+Why: rule work needs a figure in seconds, not a full pipeline run per change.
+The events are produced by the same `transforms.document.extract_batch` that
+the flow calls (row-level quarantine included), and scored by the same
+`evaluate.score` as `eventledger eval`, so the figures equal those of a run
+followed by `eval` on its warehouse.
+
+The set has two halves (tests/dev_gold/README.md): `tune`, which rule writers
+read, and `check`, which is only ever scored, to show whether a rule fits the
+language or only the examples it was written for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eventledger.evaluate import Scores, SystemEvent, load_gold, score
+
+DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "dev_gold"
+HALVES = ("tune", "check")
+
+
+def system_events(folder: Path, nlp, kb, lexicon) -> tuple[list[SystemEvent], dict[str, list[str]]]:
+    """The events extracted from every `*.txt` in `folder`, and each document's clean sentences."""
+    from transforms import document, ingest
+
+    docs = [document.segment(d) for d in ingest.read_documents(sorted(folder.glob("*.txt"))) if d.usable]
+    events: list[SystemEvent] = []
+    sentences: dict[str, list[str]] = {}
+    for n in range(0, len(docs), 25):  # the flow's batch size
+        batch = docs[n : n + 25]
+        for seg, tables in zip(batch, document.extract_batch(batch, nlp, kb, lexicon)):
+            name = Path(seg.source.path).stem
+            texts = {row["sentence_id"]: row["text"] for row in tables.sentences.to_pylist()}
+            sentences[name] = list(texts.values())
+            names = {row["actor_id"]: row["name"] for row in tables.actors.to_pylist()}
+            for row in tables.events.to_pylist():
+                events.append(SystemEvent(
+                    name, texts[row["sentence_id"]], row["event_root_code"],
+                    names.get(row["source_actor_id"]), names.get(row["target_actor_id"]),
+                    row["date_start"], row["event_id"], row["event_code"],
+                ))
+    return events, sentences
+
+
+def score_folder(docs: Path, gold: Path, nlp, kb, lexicon) -> Scores:
+    """Extract the documents in `docs` and score them against `gold` (a file or a folder)."""
+    system, sentences = system_events(docs, nlp, kb, lexicon)
+    return score(load_gold(gold), system, sentences)
+
+
+def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=()) -> dict[str, Scores]:
+    """Scores per half, the knowledge and the model loaded once for all."""
+    from transforms.actor_kb import load_actor_kb
+    from transforms.lexicon import load_lexicon
+    from transforms.nlp import load_pipeline
+
+    nlp, kb, lexicon = load_pipeline(), load_actor_kb(actor_files), load_lexicon()
+    return {name: score_folder(root / name / "docs", root / name / "gold", nlp, kb, lexicon) for name in halves}
