@@ -155,7 +155,7 @@ def test_noun_patterns_reference_known_codes(nouns, codes):
         assert row["code"] in codes, row
         assert row["symmetric"] in ("true", "false"), row
         for part in row["participants"].split(";"):
-            assert re.fullmatch(r"[a-z]+(:(source|target|other|both))?", part), row
+            assert re.fullmatch(r"[a-z]+(:(source|target|pair))?", part), row
 
 
 def test_modality_references_known_codes(modality, codes):

@@ -57,6 +57,8 @@ _ANNOUNCING = word_class("announcing")
 #: Verbs of consent: consenting to a concession is the concession itself.
 _CONSENTING = word_class("consenting")
 _PLACE_NOUNS = word_class("place_noun")
+#: Verbs that judge someone to be something ("was considered an ally").
+_ASSESSING = word_class("assessing")
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 
@@ -90,6 +92,90 @@ class _Candidate:
     statement: bool = False
 
 
+# -- verbs that are not events ---------------------------------------------------------
+# Each filter is one named reason why a verb token is not an event of its own; VERB_FILTERS
+# lists them in the order they are tried.
+
+
+def is_background_participle(token) -> bool:
+    """ "commitments signed by X": a participle modifying a noun is background, not an event."""
+    return token.dep_ in ("acl", "amod") and not misparsed_main_verb(token)
+
+
+def is_auxiliary(token) -> bool:
+    """ "has signed": the auxiliary is part of the main verb's event."""
+    return token.dep_ in ("aux", "auxpass")
+
+
+def is_failed_complement(token) -> bool:
+    """ "failed to recognise", "declined to sign": nothing happened."""
+    return token.dep_ == "xcomp" and token.head is not token and token.head.lemma_ in _FAILURE
+
+
+def is_aspectual_head(token) -> bool:
+    """ "began to reduce": the event is the complement; the aspectual verb passes its subject on."""
+    return token.lemma_ in _ASPECTUAL and any(c.dep_ == "xcomp" for c in token.children)
+
+
+def is_assessment(token) -> bool:
+    """ "was considered an ally", "regarded Iran as a threat": judging someone to be something is a
+    state of affairs, not an act; the verb has a predicative complement instead of an event object."""
+    if token.lemma_ not in _ASSESSING:
+        return False
+    return any(c.dep_ in ("oprd", "attr", "acomp") or (c.dep_ == "prep" and c.lower_ == "as")
+               or (c.dep_ == "xcomp" and c.lemma_ == "be") for c in token.children)
+
+
+VERB_FILTERS = (is_background_participle, is_auxiliary, is_failed_complement, is_assessment)
+
+
+def _verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
+    """The code a matched verb gets in its clause, or None when the clause makes it no event.
+
+    - a purpose or content infinitive of another verb is not an event ("met X to discuss");
+    - a negated verb takes the pattern's `negated` code, or is no event ("did not meet");
+    - a future verb is an intent ("would restore relations": 03).
+    """
+    governor = token.head if token.head is not token else None
+    is_infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
+        predicate_nominal = token.dep_ in ("acl", "relcl") and governor.dep_ == "attr"  # "became the first X to visit"
+        if governor.lemma_ not in _ASPECTUAL and not predicate_nominal:
+            return None
+    code = pattern.code
+    if is_negated(token):
+        if not pattern.negated:
+            return None
+        code = pattern.negated
+    if is_future(token) and code[:2] not in ("01", "03"):
+        return lexicon.intent_code(code[:2])
+    return code
+
+
+# -- recodes: the code depends on who acts (transforms/data/lexicon/recodes.csv) ------------
+
+
+def _armed_group_source(cand) -> bool:
+    return bool(cand.sources) and all(a.actor_type == "group" and not is_civilian_crowd(a) for a in cand.sources)
+
+
+def _crowd_source(cand) -> bool:
+    return bool(cand.sources) and all(is_civilian_crowd(a) for a in cand.sources)
+
+
+RECODE_CONDITIONS = {"armed_group_source": _armed_group_source, "crowd_source": _crowd_source}
+
+
+def recode(cand, lexicon: Lexicon) -> None:
+    """Apply the first row of recodes.csv whose condition holds and whose prefix the code has."""
+    for row in lexicon.recodes:
+        if cand.code.startswith(row.code_prefix) and RECODE_CONDITIONS[row.condition](cand):
+            cand.code = row.new_code
+            if row.symmetric is not None:
+                cand.symmetric = row.symmetric
+            return
+
+
 # -- trigger matching -----------------------------------------------------------------
 
 
@@ -121,64 +207,48 @@ class SentenceExtractor:
                 found.append(cand)
         return self._prune(found)
 
-    def _governor_candidate(self, token):
-        return token.head if token.head != token else None
-
     def _verb_candidate(self, token, when) -> _Candidate | None:
-        if token.dep_ in ("acl", "amod") and not misparsed_main_verb(token):
-            return None  # "commitments signed by X": background, not an event
-        if token.dep_ == "aux" or token.dep_ == "auxpass":
+        """A verb event: filters first, then intent, then a lexicon match with its actors and recodes."""
+        if any(rule(token) for rule in VERB_FILTERS):
             return None
-        governor = self._governor_candidate(token)
-        is_infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
-        if governor is not None and governor.lemma_ in _FAILURE and token.dep_ == "xcomp":
-            return None  # "failed to recognise": nothing happened
+        intent = self._verb_intent(token, when)
+        if intent is not None:
+            return intent
+        if is_aspectual_head(token):
+            return None
+        match = match_verb(token, self.lexicon)
+        if match is None:
+            return None
+        pattern, words = match
+        code = _verb_code(token, pattern, self.lexicon)
+        if code is None:
+            return None
+        cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
+        cand.statement = code[:2] == "01"
+        self._verb_arguments(cand, when)
+        recode(cand, self.lexicon)
+        victims = victim_count(direct_object(token))
+        if victims:
+            cand.code = self.lexicon.mass_code(cand.code, victims) or cand.code
+        return cand
+
+    def _verb_intent(self, token, when) -> _Candidate | None:
+        """Modality makes the event an intent, root 03: "agreed to withdraw", "expressed its readiness to mediate"."""
         modality = self.lexicon.modality_code(token.lemma_, "VERB")
         xcomp = next((c for c in token.children if c.dep_ == "xcomp"), None)
         if modality and xcomp is not None:
             return self._intent(token, xcomp, modality, when)
-        if token.lemma_ in _ASPECTUAL and any(c.dep_ == "xcomp" for c in token.children):
-            return None  # "began to reduce": the event is its complement
         match = match_verb(token, self.lexicon)
-        if match is None or match[0].code[:2] == "01":
-            # "expressed its readiness to mediate", "reiterated his willingness to ...": intent, root 03
-            dobj = direct_object(token)
-            if dobj is not None:
-                noun_modality = self.lexicon.modality_code(dobj.lemma_, "NOUN")
-                complement = next((c for c in dobj.children if is_to_infinitive(c)), None)
-                if noun_modality and complement is not None:
-                    return self._intent(token, complement, noun_modality, when)
-        if match is None:
+        if match is not None and match[0].code[:2] != "01":
             return None
-        pattern, words = match
-        if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
-            predicate_nominal = token.dep_ in ("acl", "relcl") and governor.dep_ == "attr"  # "became the first X to visit"
-            if governor.lemma_ not in _ASPECTUAL and not predicate_nominal:
-                return None  # purpose or content clause of another verb
-        code = pattern.code
-        if is_negated(token):
-            if not pattern.negated:
-                return None
-            code = pattern.negated
-        if is_future(token) and code[:2] not in ("01", "03"):
-            # "announced that the two countries would restore relations": an intent
-            code = self.lexicon.intent_code(code[:2])
-            if code is None:
-                return None
-        cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
-        cand.statement = code[:2] == "01"
-        self._verb_arguments(cand, when)
-        if code[:2] == "19" and cand.sources and all(a.actor_type == "group" for a in cand.sources):
-            cand.code, cand.symmetric = "180", False  # an attack by an armed group is an assault, not military force
-        victims = victim_count(direct_object(token))
-        if victims:
-            cand.code = self.lexicon.mass_code(cand.code, victims) or cand.code
-        if cand.sources and all(is_civilian_crowd(a) for a in cand.sources):
-            if code[:2] in ("18", "19"):
-                cand.code, cand.symmetric = "145", False  # violence by a crowd is a riot (CAMEO 145)
-            elif code == "114":
-                cand.code = "141"  # a crowd's protest is a demonstration, not an official complaint
-        return cand
+        dobj = direct_object(token)
+        if dobj is None:
+            return None
+        noun_modality = self.lexicon.modality_code(dobj.lemma_, "NOUN")
+        complement = next((c for c in dobj.children if is_to_infinitive(c)), None)
+        if noun_modality and complement is not None:
+            return self._intent(token, complement, noun_modality, when)  # "reiterated his willingness to ..."
+        return None
 
     def _intent(self, token, complement, code, when) -> _Candidate:
         intended = match_verb(complement, self.lexicon) if complement.pos_ in ("VERB", "AUX") else None
@@ -222,8 +292,9 @@ class SentenceExtractor:
         verb_match = match_verb(governor, self.lexicon) if governor.pos_ in ("VERB", "AUX") else None
         announced = (verb_match is not None and verb_match[0].code[:2] == "01" and token.dep_ == "dobj"
                      and governor.lemma_.lower() in _ANNOUNCING)
-        if verb_match is not None and token.dep_ in ("dobj", "nsubj", "nsubjpass") and not announced:
-            return None  # the verb already codes it ("signed a deal")
+        if verb_match is not None and token.dep_ in ("dobj", "nsubj", "nsubjpass") and not announced \
+                and verb_match[0].code[:2] == pattern.code[:2]:
+            return None  # the verb already codes it ("signed a deal", "held talks", "launched an attack")
         cand = _Candidate(token, pattern.code, words, pattern, symmetric=pattern.symmetric)
         participants = self._noun_participants(token, pattern, when)
         if announced:
@@ -396,18 +467,16 @@ class SentenceExtractor:
     def _noun_participants(self, noun, pattern: NounPattern, when):
         sources: list[Actor] = []
         targets: list[Actor] = []
-        preps = pattern.participants or ("between", "with", "of", "by", "to")
         for child in noun.children:
-            if child.dep_ != "prep" or child.lower_ not in preps:
-                continue
-            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            role = pattern.role_of(child.lower_) if child.dep_ == "prep" else None
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None) if role else None
             if obj is None:
                 continue
             actors = self.resolver.resolve(obj, when)
-            if child.lower_ == "between":
+            if role == "pair":
                 sources.extend(actors[:1])
                 targets.extend(actors[1:2])
-            elif child.lower_ in ("of", "by"):
+            elif role == "source":
                 sources.extend(actors)
             else:
                 targets.extend(actors)

@@ -51,11 +51,50 @@ class NounPattern:
     words: tuple[str, ...]
     code: str
     symmetric: bool
-    participants: tuple[str, ...]
+    participants: tuple[tuple[str, str], ...]  # (preposition, role): role is source, target or pair
 
     @property
     def head(self) -> str:
         return self.words[-1]
+
+    def role_of(self, preposition: str) -> str | None:
+        """What the object of `preposition` is to this event: source, target, pair, or nothing."""
+        return next((role for prep, role in self.participants or _DEFAULT_PARTICIPANTS if prep == preposition), None)
+
+
+#: Roles of a preposition's object when a noun pattern names the preposition without one:
+#: "between X and Y" is the pair, "the visit of X" and "an attack by X" the source, the rest the target.
+_DEFAULT_ROLES = {"between": "pair", "of": "source", "by": "source"}
+#: Participants of a noun pattern that lists none.
+_DEFAULT_PARTICIPANTS = (("between", "pair"), ("with", "target"), ("of", "source"), ("by", "source"), ("to", "target"))
+
+
+def _participant(spec: str) -> tuple[str, str]:
+    """"of:target" -> ("of", "target"); "by" -> ("by", "source")."""
+    prep, _, role = spec.partition(":")
+    prep = prep.strip().lower()
+    role = role.strip().lower() or _DEFAULT_ROLES.get(prep, "target")
+    if role not in ("source", "target", "pair"):
+        raise ValueError(f"noun pattern participant {spec!r}: the role must be source, target or pair")
+    return prep, role
+
+
+@dataclass(frozen=True)
+class Recode:
+    """A code that depends on who acts (recodes.csv): `condition` names a test in extract.py."""
+
+    condition: str
+    code_prefix: str
+    new_code: str
+    symmetric: bool | None
+
+
+def load_recodes(path: Path) -> tuple[Recode, ...]:
+    rows = []
+    for row in _rows(path):
+        symmetric = {"true": True, "false": False, "": None}[row.get("symmetric", "").lower()]
+        rows.append(Recode(row["condition"], row["code_prefix"], row["new_code"], symmetric))
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
@@ -65,6 +104,7 @@ class Lexicon:
     modality: dict[tuple[str, str], str]  # (lemma, POS) -> CAMEO 03x code
     intents: dict[str, str]  # root of an intended action -> intent code
     mass: tuple[tuple[str, str, int], ...] = ()  # (code prefix, mass code, victims threshold)
+    recodes: tuple["Recode", ...] = ()
 
     def intent_code(self, root: str) -> str | None:
         return self.intents.get(root)
@@ -118,7 +158,7 @@ def load_nouns(path: Path) -> dict[str, tuple[NounPattern, ...]]:
         words = _words(row["pattern"])
         if not words:
             continue
-        participants = tuple(p.strip() for p in row.get("participants", "").replace(",", ";").split(";") if p.strip())
+        participants = tuple(_participant(p) for p in row.get("participants", "").replace(",", ";").split(";") if p.strip())
         symmetric = row.get("symmetric", "").lower() in ("true", "yes", "1")
         grouped[words[-1]].append(NounPattern(words, row["code"], symmetric, participants))
     return {k: tuple(sorted(v, key=lambda p: -len(p.words))) for k, v in grouped.items()}
@@ -154,4 +194,5 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         modality=load_modality(base / "modality.csv"),
         intents={row["root"]: row["intent_code"] for row in _rows(base / "intent_by_root.csv")},
         mass=tuple((r["code_prefix"], r["mass_code"], int(r["threshold"])) for r in _rows(base / "mass_escalation.csv")),
+        recodes=load_recodes(base / "recodes.csv"),
     )

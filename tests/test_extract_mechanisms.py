@@ -1,0 +1,96 @@
+"""Extraction mechanisms of issue 7, each on sentences written for these tests.
+
+A mechanism covers a construction, not a word: nominal events read their
+participants by the role each preposition plays for that noun, a nominal event
+is its own event unless its verb codes the same thing, a judgement about
+someone is no event, and who acts decides the code through recodes.csv.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.extract import extract_document
+from transforms.lexicon import NounPattern, load_recodes, _participant
+from transforms.segment import split_sentences
+
+
+@pytest.fixture(scope="module")
+def run(nlp, kb, lexicon):
+    def _run(text: str):
+        events, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
+        return {(e.code[:2], e.source.name if e.source else None, e.target.name if e.target else None) for e in events}
+
+    return _run
+
+
+# -- participant roles of nominal events -------------------------------------------------
+
+
+def test_participant_roles_parse_with_defaults():
+    assert _participant("of:target") == ("of", "target")
+    assert _participant("by") == ("by", "source")
+    assert _participant("between") == ("between", "pair")
+    assert _participant("against") == ("against", "target")
+    with pytest.raises(ValueError):
+        _participant("of:victim")
+
+
+def test_a_noun_without_participants_takes_the_default_roles():
+    pattern = NounPattern(("talk",), "046", True, ())
+    assert pattern.role_of("between") == "pair" and pattern.role_of("of") == "source"
+    assert pattern.role_of("against") is None
+
+
+def test_possessive_acts_on_the_of_object_of_a_transitive_noun(run):
+    # "Morocco's annexation of Mauritania": of names the one acted on
+    events = run("Morocco's annexation of Mauritania in 1976 was never recognised.")
+    assert ("19", "Morocco", "Mauritania") in events
+
+
+def test_by_phrase_is_the_source_and_of_phrase_the_target(run):
+    events = run("The blockade of Qatar by Saudi Arabia began in June 2017.")
+    assert ("19", "Saudi Arabia", "Qatar") in events
+
+
+# -- a nominal event under a verb of another kind is its own event ---------------------
+
+
+def test_nominal_event_in_the_object_of_a_condemnation_is_an_event_too(run):
+    events = run("In 2014 the European Union condemned Russia's annexation of Crimea.")
+    assert ("11", "European Union", "Russia") in events or ("11", "European Union", "Crimea") in events
+    assert any(root == "19" and src == "Russia" for root, src, _ in events)
+
+
+def test_a_support_verb_of_the_same_kind_gives_one_event(run):
+    events = run("In 1994 Jordan signed a peace treaty with Israel.")
+    assert [e for e in events if e[0] == "05"] and len(events) == 1
+
+
+# -- judgements are not events ---------------------------------------------------------
+
+
+def test_being_considered_something_is_not_an_event(run):
+    assert run("Chile was considered a reliable partner of Argentina.") == set()
+    assert run("Norway regarded Sweden as its closest ally.") == set()
+
+
+# -- recodes come from data ------------------------------------------------------------
+
+
+def test_recodes_are_read_from_the_data_file(lexicon):
+    conditions = {(r.condition, r.code_prefix): r.new_code for r in lexicon.recodes}
+    assert conditions[("crowd_source", "18")] == "145"
+    assert conditions[("armed_group_source", "19")] == "180"
+
+
+def test_recode_rows_name_known_conditions(tmp_path):
+    from transforms.extract import RECODE_CONDITIONS
+    from transforms.lexicon import LEXICON_DIR
+
+    assert {r.condition for r in load_recodes(LEXICON_DIR / "recodes.csv")} <= set(RECODE_CONDITIONS)
+
+
+def test_a_crowd_attacking_is_a_riot_and_rebels_attacking_an_assault(run):
+    assert any(root == "14" for root, *_ in run("In 2005 Lebanese protesters attacked the Syrian embassy."))
+    assert any(root == "18" for root, *_ in run("In 2015 Houthi rebels attacked Saudi Arabia."))
