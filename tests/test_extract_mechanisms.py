@@ -94,3 +94,42 @@ def test_recode_rows_name_known_conditions(tmp_path):
 def test_a_crowd_attacking_is_a_riot_and_rebels_attacking_an_assault(run):
     assert any(root == "14" for root, *_ in run("In 2005 Lebanese protesters attacked the Syrian embassy."))
     assert any(root == "18" for root, *_ in run("In 2015 Houthi rebels attacked Saudi Arabia."))
+
+
+# -- the toll of an attack is part of the attack ----------------------------------------
+
+
+def test_a_casualty_participle_is_merged_into_its_attack(run):
+    events = run("On 3 May 2021, gunmen attacked a Nigerian Army base in Borno, killing four soldiers.")
+    assert events == {("18", "gunmen", "Nigeria")}
+
+
+def test_a_casualty_verb_whose_subject_is_the_attack_is_merged(run):
+    events = run("An air strike by Saudi Arabia on a market in Saada killed nine Yemeni civilians in 2018.")
+    assert [e for e in events if e[0] == "19" and e[1] == "Saudi Arabia"] and len(events) == 1
+
+
+def test_a_casualty_verb_with_its_own_subject_stays_an_event(run):
+    events = run("In 2015 Houthi rebels attacked Aden, and Saudi Arabia killed two Houthi commanders.")
+    assert any(src == "Saudi Arabia" for _, src, _ in events)
+
+
+# -- violence without a named actor ------------------------------------------------------
+
+
+def test_a_weapon_exploding_is_a_bombing_without_a_source(run):
+    events = run("On 5 May 2019, an explosive device hidden in a cart exploded at a market in Mogadishu.")
+    assert events == {("18", None, None)}
+
+
+def test_a_passive_killing_without_an_agent_is_an_event(run):
+    assert run("Three civilians were killed in Kano on 2 June 2020.") == {("18", None, None)}
+
+
+def test_other_things_exploding_are_not_bombings(run):
+    assert run("Tensions between the two ministries exploded in 2011.") == set()
+
+
+def test_the_owner_named_before_an_attacked_object_is_the_target(run):
+    events = run("In 2019 the militants shelled Syrian army positions near Idlib.")
+    assert any(tgt == "Syria" for _, _, tgt in events)

@@ -57,6 +57,11 @@ _ANNOUNCING = word_class("announcing")
 #: Verbs of consent: consenting to a concession is the concession itself.
 _CONSENTING = word_class("consenting")
 _PLACE_NOUNS = word_class("place_noun")
+#: Verbs that report the toll of an attack ("killing four soldiers").
+_CASUALTY = word_class("casualty")
+#: Weapons and devices that can be the subject of a violent verb ("a bomb exploded").
+_WEAPONS = word_class("weapon")
+_EXPLOSION = word_class("explosion")
 #: Verbs that judge someone to be something ("was considered an ally").
 _ASSESSING = word_class("assessing")
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
@@ -126,7 +131,16 @@ def is_assessment(token) -> bool:
                or (c.dep_ == "xcomp" and c.lemma_ == "be") for c in token.children)
 
 
-VERB_FILTERS = (is_background_participle, is_auxiliary, is_failed_complement, is_assessment)
+def is_explosion_without_weapon(token) -> bool:
+    """ "tensions exploded", "the talks went on": an explosion verb is a bombing only when a weapon explodes."""
+    if token.lemma_.lower() not in _EXPLOSION:
+        return False
+    subject, _ = subject_of(token)
+    return subject is None or subject.lemma_.lower() not in _WEAPONS
+
+
+VERB_FILTERS = (is_background_participle, is_auxiliary, is_failed_complement, is_assessment,
+                is_explosion_without_weapon)
 
 
 def _verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
@@ -374,9 +388,9 @@ class SentenceExtractor:
             if found:
                 return found
             if forceful:
-                found = [a for a in self._place_as_state(head, when) if a not in sources]
+                found = [a for a in self._place_as_state(head, when) + self._owner_of(head, when) if a not in sources]
                 if found:
-                    return found
+                    return found[:1]
             inner = self._actors_in(head, when, exclude=sources, skip_self=True)
             if inner:
                 return inner[:1]
@@ -394,6 +408,16 @@ class SentenceExtractor:
                 found = [a for a in self.resolver.resolve(obj, when, avoid=sources) if a not in sources]
                 if not found:
                     found = self._actors_in(obj, when, exclude=sources, skip_self=True)[:1]
+                if found:
+                    return found
+        return []
+
+    def _owner_of(self, head, when) -> list[Actor]:
+        """Whose thing an attacked object is, from the name modifying it: "a Nigerian Army base",
+        "Syrian army positions", "the Turkish embassy", "an Israeli patrol"."""
+        for child in head.lefts:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and (child.pos_ == "PROPN" or child.ent_type_ == "NORP"):
+                found = self.resolver.resolve(child, when)
                 if found:
                     return found
         return []
@@ -511,6 +535,7 @@ class SentenceExtractor:
     # -- pruning ---------------------------------------------------------------------
     def _prune(self, found: list[_Candidate]) -> list[_Candidate]:
         """Drop content and purpose events and statements that report a codable event."""
+        found = _merge_casualties(found)
         by_token = {c.token.i: c for c in found}
         keep = []
         for cand in found:
@@ -532,7 +557,7 @@ class SentenceExtractor:
                     continue  # "said Russia is ready to ...": coded through the reported event
                 if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
                     continue  # "called on X, reiterating ...": elaborates the main event
-            if not cand.sources and not cand.targets:
+            if not cand.sources and not cand.targets and not is_agentless_violence(cand.token, cand.code):
                 continue  # an event needs an identifiable actor (ANNOTATION.md, "What is an event")
             keep.append(cand)
         return keep
@@ -556,6 +581,60 @@ class SentenceExtractor:
             if within(other.token, cand.token) and cand.token.i > other.token.i:
                 return True
         return False
+
+
+def _force_head(cand: _Candidate, by_token: dict) -> _Candidate | None:
+    """The force event that a casualty verb reports the toll of, if any.
+
+    - a participle of the event: "gunmen attacked the base, killing four soldiers";
+    - a verb sharing its subject with the event: "rebels shelled the town and killed two";
+    - a verb whose subject is the nominal event: "an air strike on the market killed nine".
+    """
+    token = cand.token
+    if token.dep_ in ("advcl", "conj") and token.head.i in by_token:
+        head = by_token[token.head.i]
+        if token.dep_ == "advcl" and token.tag_ != "VBG":
+            return None
+        if token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            return None  # its own subject: its own event ("... and the army killed two")
+        return head if head.code[:2] in _FORCE_ROOTS else None
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.i in by_token and isinstance(by_token[subject.i].pattern, NounPattern):
+        head = by_token[subject.i]
+        return head if head.code[:2] in _FORCE_ROOTS else None
+    return None
+
+
+def _merge_casualties(found: list[_Candidate]) -> list[_Candidate]:
+    """A casualty verb ("killing four soldiers") is the toll of the force event it belongs to, not an
+    event of its own: it is dropped, and its victims become that event's target when it has none."""
+    by_token = {c.token.i: c for c in found}
+    keep = []
+    for cand in found:
+        head = _force_head(cand, by_token) if cand.token.lemma_.lower() in _CASUALTY else None
+        if head is None or head is cand:
+            keep.append(cand)
+            continue
+        if not head.targets:
+            head.targets = [a for a in cand.targets if a not in head.sources]
+        if not head.sources:
+            head.sources = cand.sources
+    return keep
+
+
+def is_agentless_violence(token, code: str) -> bool:
+    """Violence the text reports without naming who did it is still an event (issue 7, ANNOTATION.md's
+    "source may be empty"): "a bomb exploded at the market", "three people were killed in Kano".
+
+    Only verbs of force qualify, used with a weapon as subject or in the passive: a nominal "the war" or
+    "the attack" with no participant is a reference back, not a new event.
+    """
+    if code[:2] not in ("18", "19", "20") or token.pos_ != "VERB":
+        return False
+    subject, passive = subject_of(token)
+    if passive:
+        return True
+    return subject is not None and subject.lemma_.lower() in _WEAPONS
 
 
 def _reports(statement, other: "_Candidate") -> bool:
