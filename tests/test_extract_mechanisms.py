@@ -133,3 +133,12 @@ def test_other_things_exploding_are_not_bombings(run):
 def test_the_owner_named_before_an_attacked_object_is_the_target(run):
     events = run("In 2019 the militants shelled Syrian army positions near Idlib.")
     assert any(tgt == "Syria" for _, _, tgt in events)
+
+
+def test_breaking_relations_with_coordinated_subjects_is_one_event_between_them(run):
+    assert run("Chile and Bolivia broke off diplomatic relations in 1978.") == {("16", "Chile", "Bolivia")}
+
+
+def test_retaliating_by_doing_something_is_that_thing(run):
+    events = run("Mexico expelled the Cuban ambassador in May 2004, and Cuba retaliated by expelling a Mexican diplomat.")
+    assert ("16", "Cuba", "Mexico") in events and not any(root == "19" for root, *_ in events)

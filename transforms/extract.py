@@ -549,6 +549,8 @@ class SentenceExtractor:
                     continue  # "accused X of waging war", "criticised X for keeping ...": what is alleged
             if self._inside_content(cand, found):
                 continue
+            if _acts_by_another(cand, found):
+                continue
             if cand.statement:
                 if any(o is not cand and isinstance(o.pattern, NounPattern) and o.token.head == token
                        and o.token.dep_ == "dobj" for o in found):
@@ -581,6 +583,16 @@ class SentenceExtractor:
             if within(other.token, cand.token) and cand.token.i > other.token.i:
                 return True
         return False
+
+
+def _acts_by_another(cand: _Candidate, found: list[_Candidate]) -> bool:
+    """ "Cuba retaliated by expelling a diplomat", "the rebels responded by shelling the town": the verb
+    says how the act relates to what came before; the act is the gerund after "by"."""
+    for child in cand.token.children:
+        if child.dep_ == "prep" and child.lower_ == "by":
+            if any(o.token.head == child and o.token.dep_ == "pcomp" for o in found if o is not cand):
+                return True
+    return False
 
 
 def _force_head(cand: _Candidate, by_token: dict) -> _Candidate | None:

@@ -13,7 +13,9 @@ from transforms.lexicon import Lexicon, NounPattern, VerbPattern
 _SYMMETRIC_ROOTS = {"04", "06", "19"}
 
 
-_SYMMETRIC_CODES = {"050", "054", "057", "0871", "0872", "081", "1911"}
+#: Codes whose act binds both parties whoever is named first: "Chile and Bolivia broke off relations"
+#: is one event between the two (160-162: reducing or breaking relations, like 054 establishing them).
+_SYMMETRIC_CODES = {"050", "054", "057", "0871", "0872", "081", "1911", "160", "161"}
 
 
 def is_symmetric(code: str) -> bool:
