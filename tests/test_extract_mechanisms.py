@@ -142,3 +142,36 @@ def test_breaking_relations_with_coordinated_subjects_is_one_event_between_them(
 def test_retaliating_by_doing_something_is_that_thing(run):
     events = run("Mexico expelled the Cuban ambassador in May 2004, and Cuba retaliated by expelling a Mexican diplomat.")
     assert ("16", "Cuba", "Mexico") in events and not any(root == "19" for root, *_ in events)
+
+
+# -- a history of two states: an act by one that names no target is aimed at the other ---------
+
+TWO_STATES = (
+    "In 1950 Chile and Peru signed a fishing agreement. "
+    "In 1952 Peru protested to Chile over the arrest of its fishermen. "
+    "In 1953 Chile expelled two Peruvian diplomats. "
+    "In 1954 Peru condemned the decision. "
+    "In 1955 Lima recalled its ambassador."
+)
+
+
+def test_an_untargeted_act_in_a_two_state_history_is_aimed_at_the_other_state(run):
+    events = run(TWO_STATES)
+    assert ("11", "Peru", "Chile") in events
+    assert ("16", "Peru", "Chile") in events
+
+
+def test_no_other_party_when_no_two_states_dominate(run):
+    events = run("In 2019 Kenya condemned the decision. In 2020 Kenya recalled its ambassador.")
+    assert ("11", "Kenya", None) in events
+
+
+def test_document_parties_need_two_clear_leaders():
+    from transforms.actors import Actor
+    from transforms.extract import ExtractedEvent, document_parties
+
+    def ev(src, tgt):
+        return ExtractedEvent(1, "111", "x", 0, Actor(src, "state", src[:3].upper()), Actor(tgt, "state", tgt[:3].upper()))
+
+    assert document_parties([ev("Chile", "Peru")] * 3) == ("CHI", "PER")
+    assert document_parties([ev("Chile", "Peru"), ev("Chile", "Bolivia"), ev("Chile", "Ecuador")]) is None

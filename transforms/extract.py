@@ -22,7 +22,7 @@ Rules that decide whether a trigger is an event at all:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from transforms.actor_kb import ActorKB
 from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civilian_crowd
@@ -713,4 +713,54 @@ def extract_document(
         when = dates[0].window.start if dates else (running.current.start if running.current else None)
         for cand in extractor.candidates(doc, when):
             events.extend(_expand(cand, sentence.ordinal, dates))
-    return events, resolver.seen
+    return _other_party_as_target(events), resolver.seen
+
+
+#: Roots whose act is aimed at someone even when the sentence leaves them unsaid: in a history of
+#: two countries' relations, "Seoul denounced the measures" or "Japan lifted its restrictions" is
+#: aimed at the other country. Statements (01) and intents (03) are often aimed at no one.
+_DIRECTED_ROOTS = frozenset(f"{r:02d}" for r in range(2, 21)) - {"03"}
+
+
+def document_parties(events: list[ExtractedEvent]) -> tuple[str, str] | None:
+    """The two states a document is about, when two states clearly dominate its events.
+
+    Counted by country over every source and target (a president counts for their state); the
+    two must hold most mentions and each at least three, and the second must beat the third.
+    """
+    counts: dict[str, int] = {}
+    for event in events:
+        for actor in (event.source, event.target):
+            if actor is not None and actor.country_code and actor.actor_type in ("state", "person"):
+                counts[actor.country_code] = counts.get(actor.country_code, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) < 2:
+        return None
+    (first, n1), (second, n2) = ranked[:2]
+    third = ranked[2][1] if len(ranked) > 2 else 0
+    if n2 < 3 or n2 <= third or n1 + n2 < 0.5 * sum(counts.values()):
+        return None
+    return first, second
+
+
+def _other_party_as_target(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """In a document about two states, a directed act by one of them that names no target is aimed
+    at the other ("Athens complained of repeated violations" in a history of Greece and Turkey)."""
+    parties = document_parties(events)
+    if parties is None:
+        return events
+    states = {}
+    for event in events:
+        for actor in (event.source, event.target):
+            if actor is not None and actor.actor_type == "state" and actor.country_code in parties:
+                states.setdefault(actor.country_code, actor)
+    if len(states) < 2:
+        return events
+    out = []
+    for event in events:
+        source_country = event.source.country_code if event.source is not None else None
+        if event.target is None and source_country in parties and event.code[:2] in _DIRECTED_ROOTS:
+            other = parties[1] if source_country == parties[0] else parties[0]
+            event = replace(event, target=states[other])
+        out.append(event)
+    return out
