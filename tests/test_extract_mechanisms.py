@@ -81,7 +81,7 @@ def test_being_considered_something_is_not_an_event(run):
 def test_recodes_are_read_from_the_data_file(lexicon):
     conditions = {(r.condition, r.code_prefix): r.new_code for r in lexicon.recodes}
     assert conditions[("crowd_source", "18")] == "145"
-    assert conditions[("armed_group_source", "19")] == "180"
+    assert conditions[("armed_group_source", "190")] == "180"
 
 
 def test_recode_rows_name_known_conditions(tmp_path):
@@ -175,3 +175,13 @@ def test_document_parties_need_two_clear_leaders():
 
     assert document_parties([ev("Chile", "Peru")] * 3) == ("CHI", "PER")
     assert document_parties([ev("Chile", "Peru"), ev("Chile", "Bolivia"), ev("Chile", "Ecuador")]) is None
+
+
+def test_shelling_by_an_armed_group_stays_fighting(run):
+    events = run("On 3 February 2024, M23 rebels shelled Congolese army positions near Sake.")
+    assert any(root == "19" for root, *_ in events)
+
+
+def test_a_verb_form_modifying_a_noun_is_no_event(run):
+    events = run("On 16 July 2021, Iraqi riot police fired tear gas at protesters in Samawah.")
+    assert not any(root == "14" and src == "Iraq" for root, src, _ in events)

@@ -103,8 +103,8 @@ class _Candidate:
 
 
 def is_background_participle(token) -> bool:
-    """ "commitments signed by X": a participle modifying a noun is background, not an event."""
-    return token.dep_ in ("acl", "amod") and not misparsed_main_verb(token)
+    """ "commitments signed by X", "riot police": a verb form modifying a noun is background, not an event."""
+    return token.dep_ in ("acl", "amod", "compound") and not misparsed_main_verb(token)
 
 
 def is_auxiliary(token) -> bool:
