@@ -295,6 +295,8 @@ class SentenceExtractor:
             if complement is not None and token.dep_ != "dobj":
                 return self._intent(token, complement, modality, when)
             return None
+        if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
+            return None  # "riot police", "war crimes", "attack helicopters": a kind of thing, not an event
         sentence_initial = token.i == token.sent.start and token.text[1:].islower()
         if not (token.text.islower() or sentence_initial):
             return None  # part of a name ("the Algiers Agreement", "the Six-Day War"): a reference, not a mention
