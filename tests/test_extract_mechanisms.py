@@ -185,3 +185,21 @@ def test_shelling_by_an_armed_group_stays_fighting(run):
 def test_a_verb_form_modifying_a_noun_is_no_event(run):
     events = run("On 16 July 2021, Iraqi riot police fired tear gas at protesters in Samawah.")
     assert not any(root == "14" and src == "Iraq" for root, src, _ in events)
+
+
+def test_a_nominal_event_in_the_background_of_the_clause_is_no_event(run):
+    assert not any(root == "13" for root, *_ in run("Amid Iranian threats, Saudi Arabia increased its naval patrols in 2019."))
+    assert not any(root == "19" for root, *_ in run("Despite the Israeli blockade, Egypt opened the Rafah crossing in 2011."))
+
+
+def test_being_determined_to_do_something_is_a_state_of_mind(run):
+    assert run("In 1974 Greece and Turkey were determined to regain their influence over Cyprus.") == set()
+
+
+def test_coordinated_parties_agreeing_to_a_joint_act_are_one_dyad(run):
+    assert run("Iran and Saudi Arabia agreed to restore diplomatic relations in March 2023.") == {("03", "Iran", "Saudi Arabia")}
+
+
+def test_the_capture_of_a_place_by_a_force(run):
+    events = run("The capture of Kars by Russian forces in 1877 alarmed Britain.")
+    assert any(root == "19" and src == "Russia" for root, src, _ in events)

@@ -62,6 +62,8 @@ _CASUALTY = word_class("casualty")
 #: Weapons and devices that can be the subject of a violent verb ("a bomb exploded").
 _WEAPONS = word_class("weapon")
 _EXPLOSION = word_class("explosion")
+#: Prepositions that make a nominal event background ("amid threats", "despite the blockade").
+_BACKGROUND_PREPS = word_class("background_prep")
 #: Verbs that judge someone to be something ("was considered an ally").
 _ASSESSING = word_class("assessing")
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
@@ -277,6 +279,9 @@ class SentenceExtractor:
             subject, passive = subject_of(token.head)
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
         cand.targets = self._actors_in(complement, when, exclude=cand.sources)
+        if not cand.targets and len(cand.sources) >= 2 and intended is not None and is_symmetric(intended[0].code):
+            # "Iran and Saudi Arabia agreed to restore relations": one intent between the two
+            cand.sources, cand.targets, cand.symmetric = cand.sources[:1], cand.sources[1:2], True
         return cand
 
     def _modal_adjective(self, token, when) -> _Candidate | None:
@@ -297,6 +302,8 @@ class SentenceExtractor:
             return None
         if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
             return None  # "riot police", "war crimes", "attack helicopters": a kind of thing, not an event
+        if token.dep_ == "pobj" and token.head.lower_ in _BACKGROUND_PREPS:
+            return None  # "amid Iranian threats", "despite the blockade": background to the clause's event
         sentence_initial = token.i == token.sent.start and token.text[1:].islower()
         if not (token.text.islower() or sentence_initial):
             return None  # part of a name ("the Algiers Agreement", "the Six-Day War"): a reference, not a mention
