@@ -209,8 +209,9 @@ def test_intent_and_mass_tables_name_known_codes():
 def test_word_classes_are_data_and_unknown_classes_fail_loudly():
     import pytest
 
-    from transforms.lexicon import word_class
+    from transforms.lexicon import load_lexicon
 
-    assert "begin" in word_class("aspectual") and "border" in word_class("place_noun")
-    with pytest.raises(KeyError):
-        word_class("no_such_class")
+    words = load_lexicon().words
+    assert "begin" in words.aspectual and "border" in words.place_noun
+    with pytest.raises(AttributeError):
+        words.no_such_class

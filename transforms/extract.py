@@ -28,7 +28,7 @@ from transforms.actor_kb import ActorKB
 from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civilian_crowd
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
-from transforms.lexicon import Lexicon, NounPattern, VerbPattern, word_class
+from transforms.lexicon import Lexicon, NounPattern, VerbPattern, WordClasses
 from transforms.syntax import (
     agent_of,
     direct_object,
@@ -47,25 +47,8 @@ from transforms.triggers import is_symmetric, match_noun, match_verb, victim_cou
 from transforms.places import Place, location_of, resolve_place
 from transforms.segment import Sentence
 
-_ASPECTUAL = word_class("aspectual")
-_FAILURE = word_class("failure")
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
-_LOCATIVE_PREPS = word_class("locative_prep")
 _FORCE_ROOTS = {"15", "17", "18", "19", "20"}
-#: Verbs that put a measure into effect by saying so ("announced sanctions", "declared a ceasefire").
-_ANNOUNCING = word_class("announcing")
-#: Verbs of consent: consenting to a concession is the concession itself.
-_CONSENTING = word_class("consenting")
-_PLACE_NOUNS = word_class("place_noun")
-#: Verbs that report the toll of an attack ("killing four soldiers").
-_CASUALTY = word_class("casualty")
-#: Weapons and devices that can be the subject of a violent verb ("a bomb exploded").
-_WEAPONS = word_class("weapon")
-_EXPLOSION = word_class("explosion")
-#: Prepositions that make a nominal event background ("amid threats", "despite the blockade").
-_BACKGROUND_PREPS = word_class("background_prep")
-#: Verbs that judge someone to be something ("was considered an ally").
-_ASSESSING = word_class("assessing")
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")
 
 
@@ -104,41 +87,41 @@ class _Candidate:
 # lists them in the order they are tried.
 
 
-def is_background_participle(token) -> bool:
+def is_background_participle(token, words: WordClasses) -> bool:
     """ "commitments signed by X", "riot police": a verb form modifying a noun is background, not an event."""
     return token.dep_ in ("acl", "amod", "compound") and not misparsed_main_verb(token)
 
 
-def is_auxiliary(token) -> bool:
+def is_auxiliary(token, words: WordClasses) -> bool:
     """ "has signed": the auxiliary is part of the main verb's event."""
     return token.dep_ in ("aux", "auxpass")
 
 
-def is_failed_complement(token) -> bool:
+def is_failed_complement(token, words: WordClasses) -> bool:
     """ "failed to recognise", "declined to sign": nothing happened."""
-    return token.dep_ == "xcomp" and token.head is not token and token.head.lemma_ in _FAILURE
+    return token.dep_ == "xcomp" and token.head is not token and token.head.lemma_ in words.failure
 
 
-def is_aspectual_head(token) -> bool:
+def is_aspectual_head(token, words: WordClasses) -> bool:
     """ "began to reduce": the event is the complement; the aspectual verb passes its subject on."""
-    return token.lemma_ in _ASPECTUAL and any(c.dep_ == "xcomp" for c in token.children)
+    return token.lemma_ in words.aspectual and any(c.dep_ == "xcomp" for c in token.children)
 
 
-def is_assessment(token) -> bool:
+def is_assessment(token, words: WordClasses) -> bool:
     """ "was considered an ally", "regarded Iran as a threat": judging someone to be something is a
     state of affairs, not an act; the verb has a predicative complement instead of an event object."""
-    if token.lemma_ not in _ASSESSING:
+    if token.lemma_ not in words.assessing:
         return False
     return any(c.dep_ in ("oprd", "attr", "acomp") or (c.dep_ == "prep" and c.lower_ == "as")
                or (c.dep_ == "xcomp" and c.lemma_ == "be") for c in token.children)
 
 
-def is_explosion_without_weapon(token) -> bool:
+def is_explosion_without_weapon(token, words: WordClasses) -> bool:
     """ "tensions exploded", "the talks went on": an explosion verb is a bombing only when a weapon explodes."""
-    if token.lemma_.lower() not in _EXPLOSION:
+    if token.lemma_.lower() not in words.explosion:
         return False
     subject, _ = subject_of(token)
-    return subject is None or subject.lemma_.lower() not in _WEAPONS
+    return subject is None or subject.lemma_.lower() not in words.weapon
 
 
 VERB_FILTERS = (is_background_participle, is_auxiliary, is_failed_complement, is_assessment,
@@ -156,7 +139,7 @@ def _verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
     is_infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
     if is_infinitive and governor is not None and token.dep_ in ("advcl", "xcomp", "acl", "relcl"):
         predicate_nominal = token.dep_ in ("acl", "relcl") and governor.dep_ == "attr"  # "became the first X to visit"
-        if governor.lemma_ not in _ASPECTUAL and not predicate_nominal:
+        if governor.lemma_ not in lexicon.words.aspectual and not predicate_nominal:
             return None
     code = pattern.code
     if is_negated(token):
@@ -200,6 +183,7 @@ class SentenceExtractor:
 
     def __init__(self, lexicon: Lexicon, resolver: Resolver) -> None:
         self.lexicon = lexicon
+        self.words = lexicon.words
         self.resolver = resolver
 
     # -- candidates ------------------------------------------------------------------
@@ -225,12 +209,12 @@ class SentenceExtractor:
 
     def _verb_candidate(self, token, when) -> _Candidate | None:
         """A verb event: filters first, then intent, then a lexicon match with its actors and recodes."""
-        if any(rule(token) for rule in VERB_FILTERS):
+        if any(rule(token, self.words) for rule in VERB_FILTERS):
             return None
         intent = self._verb_intent(token, when)
         if intent is not None:
             return intent
-        if is_aspectual_head(token):
+        if is_aspectual_head(token, self.words):
             return None
         match = match_verb(token, self.lexicon)
         if match is None:
@@ -269,7 +253,7 @@ class SentenceExtractor:
     def _intent(self, token, complement, code, when) -> _Candidate:
         intended = match_verb(complement, self.lexicon) if complement.pos_ in ("VERB", "AUX") else None
         if intended is not None:
-            if token.lemma_.lower() in _CONSENTING and intended[0].code[:2] == "08":
+            if token.lemma_.lower() in self.words.consenting and intended[0].code[:2] == "08":
                 code = intended[0].code  # "agreed to stop firing": agreeing to yield is yielding (CAMEO 08)
             else:
                 code = self.lexicon.intent_code(intended[0].code[:2]) or code
@@ -302,7 +286,7 @@ class SentenceExtractor:
             return None
         if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
             return None  # "riot police", "war crimes", "attack helicopters": a kind of thing, not an event
-        if token.dep_ == "pobj" and token.head.lower_ in _BACKGROUND_PREPS:
+        if token.dep_ == "pobj" and token.head.lower_ in self.words.background_prep:
             return None  # "amid Iranian threats", "despite the blockade": background to the clause's event
         sentence_initial = token.i == token.sent.start and token.text[1:].islower()
         if not (token.text.islower() or sentence_initial):
@@ -314,7 +298,7 @@ class SentenceExtractor:
         governor = token.head
         verb_match = match_verb(governor, self.lexicon) if governor.pos_ in ("VERB", "AUX") else None
         announced = (verb_match is not None and verb_match[0].code[:2] == "01" and token.dep_ == "dobj"
-                     and governor.lemma_.lower() in _ANNOUNCING)
+                     and governor.lemma_.lower() in self.words.announcing)
         if verb_match is not None and token.dep_ in ("dobj", "nsubj", "nsubjpass") and not announced \
                 and verb_match[0].code[:2] == pattern.code[:2]:
             return None  # the verb already codes it ("signed a deal", "held talks", "launched an attack")
@@ -406,7 +390,7 @@ class SentenceExtractor:
         if forceful:
             # "bombed the airport at Damascus", "shelled positions in Gaza"
             for child in verb.children:
-                if child.dep_ == "prep" and child.lower_ in _LOCATIVE_PREPS:
+                if child.dep_ == "prep" and child.lower_ in self.words.locative_prep:
                     obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     found = [a for a in self._place_as_state(obj, when) if a not in sources] if obj is not None else []
                     if found:
@@ -463,7 +447,7 @@ class SentenceExtractor:
                 continue
             if token.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ"):
                 continue
-            if token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE_PREPS and token.ent_type_ in ("GPE", "LOC", "FAC"):
+            if token.dep_ == "pobj" and token.head.lower_ in self.words.locative_prep and token.ent_type_ in ("GPE", "LOC", "FAC"):
                 continue  # "talks in Tashkent between X and Y": a place, not a party
             if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.text[:1].isupper() \
                     and token.head.head.pos_ == "PROPN":
@@ -477,8 +461,8 @@ class SentenceExtractor:
             if token.pos_ == "ADJ" and not (ent is not None and ent.label_ == "NORP"):
                 continue
             place = token.head
-            if token.pos_ == "ADJ" and place.lemma_.lower() in _PLACE_NOUNS and place.dep_ == "pobj" \
-                    and place.head.lower_ in _LOCATIVE_PREPS | {"along", "near"}:
+            if token.pos_ == "ADJ" and place.lemma_.lower() in self.words.place_noun and place.dep_ == "pobj" \
+                    and place.head.lower_ in self.words.locative_prep | {"along", "near"}:
                 continue  # "near the Syrian border": where it happened, not a party ("into Japanese airspace" is)
             if token.pos_ == "PRON" and token.lower_ not in ("he", "him", "she", "her"):
                 continue
@@ -544,7 +528,7 @@ class SentenceExtractor:
     # -- pruning ---------------------------------------------------------------------
     def _prune(self, found: list[_Candidate]) -> list[_Candidate]:
         """Drop content and purpose events and statements that report a codable event."""
-        found = _merge_casualties(found)
+        found = _merge_casualties(found, self.words)
         by_token = {c.token.i: c for c in found}
         keep = []
         for cand in found:
@@ -568,7 +552,7 @@ class SentenceExtractor:
                     continue  # "said Russia is ready to ...": coded through the reported event
                 if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
                     continue  # "called on X, reiterating ...": elaborates the main event
-            if not cand.sources and not cand.targets and not is_agentless_violence(cand.token, cand.code):
+            if not cand.sources and not cand.targets and not is_agentless_violence(cand.token, cand.code, self.words):
                 continue  # an event needs an identifiable actor (ANNOTATION.md, "What is an event")
             keep.append(cand)
         return keep
@@ -626,13 +610,13 @@ def _force_head(cand: _Candidate, by_token: dict) -> _Candidate | None:
     return None
 
 
-def _merge_casualties(found: list[_Candidate]) -> list[_Candidate]:
+def _merge_casualties(found: list[_Candidate], words: WordClasses) -> list[_Candidate]:
     """A casualty verb ("killing four soldiers") is the toll of the force event it belongs to, not an
     event of its own: it is dropped, and its victims become that event's target when it has none."""
     by_token = {c.token.i: c for c in found}
     keep = []
     for cand in found:
-        head = _force_head(cand, by_token) if cand.token.lemma_.lower() in _CASUALTY else None
+        head = _force_head(cand, by_token) if cand.token.lemma_.lower() in words.casualty else None
         if head is None or head is cand:
             keep.append(cand)
             continue
@@ -643,7 +627,7 @@ def _merge_casualties(found: list[_Candidate]) -> list[_Candidate]:
     return keep
 
 
-def is_agentless_violence(token, code: str) -> bool:
+def is_agentless_violence(token, code: str, words: WordClasses) -> bool:
     """Violence the text reports without naming who did it is still an event (issue 7, ANNOTATION.md's
     "source may be empty"): "a bomb exploded at the market", "three people were killed in Kano".
 
@@ -655,7 +639,7 @@ def is_agentless_violence(token, code: str) -> bool:
     subject, passive = subject_of(token)
     if passive:
         return True
-    return subject is not None and subject.lemma_.lower() in _WEAPONS
+    return subject is not None and subject.lemma_.lower() in words.weapon
 
 
 def _reports(statement, other: "_Candidate") -> bool:
@@ -674,12 +658,12 @@ def _reports(statement, other: "_Candidate") -> bool:
     return False
 
 
-def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate]) -> list[ExtractedEvent]:
+def _expand(cand: _Candidate, ordinal: int, dates: list[SentenceDate], words: WordClasses) -> list[ExtractedEvent]:
     """One event per (source, target) pair, dated by the trigger's own clause."""
     trigger_tokens = sorted(cand.words or [cand.token], key=lambda t: t.i)
     trigger = " ".join(t.text for t in trigger_tokens)
     dated = date_for_event(cand.token, dates)
-    place = location_of(cand.token)
+    place = location_of(cand.token, words.locative_prep)
     sources = cand.sources[:3] or [None]
     targets = cand.targets[:3] or [None]
     events = []
@@ -721,7 +705,7 @@ def extract_document(
         dates = [SentenceDate(m, w, mention_head(doc, m)) for m, w in resolved if w is not None]
         when = dates[0].window.start if dates else (running.current.start if running.current else None)
         for cand in extractor.candidates(doc, when):
-            events.extend(_expand(cand, sentence.ordinal, dates))
+            events.extend(_expand(cand, sentence.ordinal, dates, lexicon.words))
     return _other_party_as_target(events), resolver.seen
 
 

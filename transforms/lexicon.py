@@ -79,6 +79,37 @@ def _participant(spec: str) -> tuple[str, str]:
     return prep, role
 
 
+class WordClasses:
+    """The closed vocabularies the extractor reasons with (transforms/data/lexicon/word_classes.csv),
+    read as attributes: `words.aspectual`. An unknown class raises AttributeError, so a typo cannot
+    silently empty a rule."""
+
+    def __init__(self, classes: dict[str, frozenset[str]]) -> None:
+        self._classes = dict(classes)
+
+    def __getattr__(self, name: str) -> frozenset[str]:
+        try:
+            return self.__dict__["_classes"][name]
+        except KeyError:
+            raise AttributeError(f"no word class {name!r} in word_classes.csv") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._classes
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, WordClasses) and self._classes == other._classes
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, tuple(sorted(v))) for k, v in self._classes.items())))
+
+
+def load_word_classes(path: Path) -> WordClasses:
+    classes: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(path):
+        classes[row["class"]].add(row["word"].lower())
+    return WordClasses({name: frozenset(words) for name, words in classes.items()})
+
+
 @dataclass(frozen=True)
 class Recode:
     """A code that depends on who acts (recodes.csv): `condition` names a test in extract.py."""
@@ -105,6 +136,7 @@ class Lexicon:
     intents: dict[str, str]  # root of an intended action -> intent code
     mass: tuple[tuple[str, str, int], ...] = ()  # (code prefix, mass code, victims threshold)
     recodes: tuple["Recode", ...] = ()
+    words: WordClasses = WordClasses({})
 
     def intent_code(self, root: str) -> str | None:
         return self.intents.get(root)
@@ -168,22 +200,6 @@ def load_modality(path: Path) -> dict[tuple[str, str], str]:
     return {(row["lemma"].lower(), row["pos"].upper()): row["code"] for row in _rows(path) if row.get("lemma")}
 
 
-@lru_cache(maxsize=1)
-def _word_classes() -> dict[str, frozenset[str]]:
-    classes: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(LEXICON_DIR / "word_classes.csv"):
-        classes[row["class"]].add(row["word"].lower())
-    return {name: frozenset(words) for name, words in classes.items()}
-
-
-def word_class(name: str) -> frozenset[str]:
-    """A closed vocabulary the extractor reasons with (transforms/data/lexicon/word_classes.csv).
-
-    Raises KeyError for an unknown class, so a typo cannot silently empty a rule.
-    """
-    return _word_classes()[name]
-
-
 @lru_cache(maxsize=2)
 def load_lexicon(directory: str | None = None) -> Lexicon:
     """The lexicon from `directory` (default: the packaged one), parsed once per process."""
@@ -195,4 +211,10 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         intents={row["root"]: row["intent_code"] for row in _rows(base / "intent_by_root.csv")},
         mass=tuple((r["code_prefix"], r["mass_code"], int(r["threshold"])) for r in _rows(base / "mass_escalation.csv")),
         recodes=load_recodes(base / "recodes.csv"),
+        words=load_word_classes(base / "word_classes.csv"),
     )
+
+
+def word_class(name: str) -> frozenset[str]:
+    """Transitional: one word class of the packaged lexicon, for modules not yet handed the lexicon."""
+    return getattr(load_lexicon().words, name)

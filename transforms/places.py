@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.lexicon import word_class
 
-_LOCATIVE = word_class("locative_prep")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
@@ -96,14 +94,15 @@ def _place_entity(token):
     return None
 
 
-def location_of(trigger) -> Place | None:
-    """The place named by a locative phrase of the event ("met X in Lahore", "talks at Tashkent")."""
+def location_of(trigger, locative_preps: frozenset[str]) -> Place | None:
+    """The place named by a locative phrase of the event ("met X in Lahore", "talks at Tashkent");
+    `locative_preps` is the lexicon's `locative_prep` word class."""
     heads = [trigger]
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.head != trigger:
         heads.append(trigger.head)  # "a visit to X" -> the verb it hangs on may carry "in Y"
     for head in heads:
         for prep in head.children:
-            if prep.dep_ != "prep" or prep.lower_ not in _LOCATIVE:
+            if prep.dep_ != "prep" or prep.lower_ not in locative_preps:
                 continue
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if obj is None or obj.ent_type_ in ("DATE", "TIME"):
