@@ -203,3 +203,9 @@ def test_coordinated_parties_agreeing_to_a_joint_act_are_one_dyad(run):
 def test_the_capture_of_a_place_by_a_force(run):
     events = run("The capture of Kars by Russian forces in 1877 alarmed Britain.")
     assert any(root == "19" and src == "Russia" for root, src, _ in events)
+
+
+def test_a_resolution_demanding_something_is_the_issuers_demand(run):
+    events = run("On 12 May 2015, the Security Council adopted a resolution demanding that Sudan withdraw its troops from Abyei.")
+    assert any(root == "10" and src == "United Nations Security Council" for root, src, _ in events)
+    assert not any(root == "08" for root, *_ in events)  # what is demanded is not itself an event

@@ -88,8 +88,22 @@ class _Candidate:
 
 
 def is_background_participle(token, words: WordClasses) -> bool:
-    """ "commitments signed by X", "riot police": a verb form modifying a noun is background, not an event."""
-    return token.dep_ in ("acl", "amod", "compound") and not misparsed_main_verb(token)
+    """ "commitments signed by X", "riot police": a verb form modifying a noun is background, not an event
+    (but see `issued_by`: "a resolution demanding X" is the resolution's act)."""
+    return token.dep_ in ("acl", "amod", "compound") and not misparsed_main_verb(token) \
+        and issued_by(token, words) is None
+
+
+def issued_by(token, words: WordClasses):
+    """The subject that issued a document whose content a participle gives: in "the council adopted a
+    resolution demanding that Sudan withdraw", the council demands. None for other participles."""
+    if token.dep_ != "acl" or token.tag_ != "VBG" or token.head.lemma_.lower() not in words.issued_document:
+        return None
+    governor = token.head.head
+    if token.head.dep_ not in ("dobj", "nsubjpass") or governor.pos_ not in ("VERB", "AUX"):
+        return None
+    subject, passive = subject_of(governor)
+    return agent_of(governor) if passive else subject
 
 
 def is_auxiliary(token, words: WordClasses) -> bool:
@@ -322,7 +336,8 @@ class SentenceExtractor:
     # -- arguments -------------------------------------------------------------------
     def _verb_arguments(self, cand: _Candidate, when) -> None:
         verb = cand.token
-        subject, passive = subject_of(verb)
+        issuer = issued_by(verb, self.words)
+        subject, passive = (issuer, False) if issuer is not None else subject_of(verb)
         pattern = cand.pattern
         if passive:
             agent = agent_of(verb)
