@@ -89,3 +89,14 @@ def test_a_calendar_date_beats_the_period_around_it(events_of):
 def test_an_event_dated_before_the_warehouse_floor_is_kept_undated(events_of):
     events = events_of("In the 12th century, Venice attacked Byzantium.")
     assert dated(events, "attacked") == (None, None)
+
+
+def test_the_events_own_date_beats_the_date_of_its_anchoring_clause(events_of):
+    events = events_of("After rebels raided the army post on 2 January 2016, Uganda expelled the Kenyan envoy "
+                       "at a meeting of the council in late March.")
+    assert dated(events, "expelled") == (D(2016, 3, 21), D(2016, 3, 31))
+
+
+def test_a_participle_on_the_event_noun_dates_it(events_of):
+    events = events_of("The mediators produced a ceasefire agreement between Sudan and Chad, signed in May 1994.")
+    assert dated(events, "agreement") == (D(1994, 5, 1), D(1994, 5, 31))
