@@ -45,7 +45,6 @@ from transforms.syntax import (
 )
 from transforms.triggers import is_symmetric, match_noun, match_verb, victim_count
 from transforms.places import Place, location_of, resolve_place
-from transforms.quality import MIN_EVENT_DATE
 from transforms.segment import Sentence
 
 _ASPECTUAL = word_class("aspectual")
@@ -550,9 +549,7 @@ def extract_document(
     docs = parsed if parsed is not None else nlp.pipe([s.text for s in sentences], batch_size=256)
     for sentence, doc in zip(sentences, docs):
         resolved = running.resolve_all(find_mentions(sentence.text))
-        # a window before the warehouse's earliest date ("in the 12th century") would send the whole
-        # event to quarantine: the event is kept, undated
-        dates = [SentenceDate(m, w, mention_head(doc, m)) for m, w in resolved if w is not None and w.start >= MIN_EVENT_DATE]
+        dates = [SentenceDate(m, w, mention_head(doc, m)) for m, w in resolved if w is not None]
         when = dates[0].window.start if dates else (running.current.start if running.current else None)
         for cand in extractor.candidates(doc, when):
             events.extend(_expand(cand, sentence.ordinal, dates))
