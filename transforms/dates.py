@@ -229,6 +229,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
 ]
 
+#: Patterns that cannot match without a month name: skipped, for speed, in a sentence that has none.
+_NEEDS_MONTH = frozenset(
+    kind for kind, pattern in _PATTERNS if "(?P<mo>" in pattern.pattern and kind not in ("iso",)
+)
+_ANY_MONTH = re.compile(_m(_MONTH, "any_month"))
+
 #: Number before a month or after "No." that is not a day (e.g. "Resolution 67/19").
 _NOT_A_YEAR_BEFORE = re.compile(r"(?:No\.?|Nos\.?|number|Resolution|resolution|Article|article|§)\s*$")
 
@@ -355,6 +361,7 @@ def find_mentions(text: str) -> list[DateMention]:
     """
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
+    skip = _NEEDS_MONTH if _ANY_MONTH.search(text) is None else frozenset()
     for period in find_periods(text):
         # "during the Gulf War", "in the late 18th century": first, so that "1948" in
         # "in the 1948 Arab-Israeli War" is read as part of the name
@@ -364,6 +371,8 @@ def find_mentions(text: str) -> list[DateMention]:
                                  DateWindow(period.lo, period.hi, "range")))
         taken.append((period.start, period.end))
     for kind, pattern in _PATTERNS:
+        if kind in skip:
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < hi and lo < m.end() for lo, hi in taken):
                 continue

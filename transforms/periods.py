@@ -142,8 +142,25 @@ def _side(prep: str) -> str:
     return _SIDE_OF[re.sub(r"\s+", " ", prep.lower())]
 
 
+@lru_cache(maxsize=1)
+def _key_words() -> frozenset[str]:
+    """The longest word of every name in the table, lowercased: a sentence without any of them
+    names no period, and is not searched (the full pattern is slow on every sentence)."""
+    with PERIODS_FILE.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.lstrip().startswith("#")]
+    keys = set()
+    for row in csv.DictReader(lines):
+        for name in row["names"].split("|"):
+            words = re.findall(r"[a-z0-9]+", name.lower())
+            if words:
+                keys.add(max(words, key=len))
+    return frozenset(keys)
+
+
 def find_named_periods(text: str) -> list[PeriodMatch]:
     """Named periods introduced by a temporal preposition ("during the Cold War")."""
+    if _key_words().isdisjoint(re.findall(r"[a-z0-9]+", text.lower())):
+        return []
     pattern, windows = named_periods()
     found = []
     for m in pattern.finditer(text):
@@ -165,6 +182,8 @@ def century_window(number: int, part: str | None) -> tuple[dt.date, dt.date] | N
 def find_centuries(text: str) -> list[PeriodMatch]:
     """Centuries introduced by a temporal preposition ("in the late 18th century")."""
     found = []
+    if "entur" not in text:
+        return found
     for m in _CENTURY.finditer(text):
         number = int(m.group("n")) if m.group("n") else _ORDINALS[m.group("word").lower()]
         half = m.group("half")
