@@ -7,6 +7,15 @@ So the rules are owned here: every mention becomes a window `[start, end]`
 with a precision, and partial or relative mentions ("on July 23", "two days
 later") are resolved against the document's running date, which is the
 nearest earlier explicit date (ANNOTATION.md, "Dates").
+
+The running date follows the document text, not the extracted events: every
+sentence's dates move it, whether or not the sentence holds an event, and a
+date earlier in the same sentence counts too ("in March 1990 ..., and on 14
+June ..."). What does not move it: a named period or a century (see
+`transforms.periods`; "during the Cold War" says nothing about which year
+"in June" is), a range over several years, and a look back ("the previous
+November", "a few days earlier"), after which the narrative resumes where it
+was.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+
+from transforms.periods import find_periods
 
 MONTHS = {
     name: i
@@ -47,8 +58,21 @@ _NUMBER_WORDS = {
     "twenty": 20, "thirty": 30,
     "several": None, "few": None, "some": None,
 }
+#: "a few days earlier", "several weeks later": between one and six units (the dev gold dates
+#: "a few days earlier" than 16 March as 10-15 March).
+_FEW = (1, 6)
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _PARTS = {"early": (0, 3), "mid": (4, 6), "middle": (4, 6), "late": (7, 9)}
+#: "early", "mid", "late", or a phrase meaning one of them ("at the end of December" is late December).
+_PART = r"(?P<part>early|mid|middle|late|(?:at\s+|by\s+|towards?\s+|near\s+|in\s+)?the\s+(?:end|beginning|start|middle)\s+of)"
+
+
+def _part_key(text: str) -> str:
+    """'at the end of' -> 'late', 'the beginning of' -> 'early', 'the middle of' -> 'mid'."""
+    words = text.lower().split()
+    if len(words) == 1:
+        return words[0]
+    return {"end": "late", "beginning": "early", "start": "early", "middle": "mid"}[words[-2]]
 _YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "middle": (5, 8), "late": (9, 12)}
 
 
@@ -73,12 +97,15 @@ class DateMention:
     start: int
     end: int
     text: str
-    kind: str  # "explicit" (complete), "partial" (needs a year), "relative"
+    kind: str  # "explicit" (complete), "partial" (needs a year), "relative", "period" (named period, century)
     window: DateWindow | None = None
     # for partial and relative mentions: what to resolve
     month: int | None = None
     day: int | None = None
     offset: tuple[str, int] | None = None  # (unit, amount) relative to the running date
+    last_month: int | None = None  # a partial range ("7-8 May", "between 29 June and 1 July"): its last day
+    last_day: int | None = None
+    spread: int = 0  # "a few days later": the window runs `spread` more units past the offset
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -109,6 +136,15 @@ def range_window(first_year: int, last_year: int) -> DateWindow:
     return DateWindow(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), "range")
 
 
+def days_window(year: int, month: int, day: int, last_month: int, last_day: int) -> DateWindow | None:
+    """From one day to a later one ("7-8 May 2018"; "29 December-2 January" crosses into the next year)."""
+    first = _safe_day(year, month, day)
+    last = _safe_day(year + (1 if last_month < month else 0), last_month, last_day)
+    if first is None or last is None or last < first:
+        return None
+    return DateWindow(first, last, "range")
+
+
 def season_window(season: str, year: int) -> DateWindow:
     first, last = _SEASONS[season]
     end_year = year + 1 if last < first else year
@@ -120,7 +156,20 @@ def _month_number(token: str) -> int:
 
 
 # Patterns in priority order: earlier patterns claim their characters first.
+_TO = r"\s*(?:[-–—]|\s(?:to|and|until|till)\s)\s*"
 _PATTERNS: list[tuple[str, re.Pattern]] = [
+    # "on the night of 7-8 May 2018", "7 and 8 May 2018", "May 7-8, 2018": the days named
+    ("dd_range_dmy", re.compile(rf"\b{_m(_DAY, 'd')}{_TO}{_m(_DAY, 'd2')}\s+{_m(_MONTH, 'mo')},?\s+{_m(_YEAR, 'y')}\b")),
+    ("dd_range_mdy", re.compile(rf"\b{_m(_MONTH, 'mo')}\s+{_m(_DAY, 'd')}{_TO}{_m(_DAY, 'd2')},?\s+{_m(_YEAR, 'y')}\b")),
+    # "between 29 June and 1 July 2018", "from June 29 to July 1, 2018": the lo of one to the hi of the other
+    (
+        "dm_range_dmy",
+        re.compile(rf"\b{_m(_DAY, 'd')}\s+{_m(_MONTH, 'mo')}{_TO}{_m(_DAY, 'd2')}\s+{_m(_MONTH, 'mo2')},?\s+{_m(_YEAR, 'y')}\b"),
+    ),
+    (
+        "dm_range_mdy",
+        re.compile(rf"\b{_m(_MONTH, 'mo')}\s+{_m(_DAY, 'd')}{_TO}{_m(_MONTH, 'mo2')}\s+{_m(_DAY, 'd2')},?\s+{_m(_YEAR, 'y')}\b"),
+    ),
     ("iso", re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("mdy", re.compile(rf"\b{_m(_MONTH, 'mo')}\s+{_m(_DAY, 'd')},?\s+{_m(_YEAR, 'y')}\b")),
     ("dmy", re.compile(rf"\b{_m(_DAY, 'd')}\s+{_m(_MONTH, 'mo')},?\s+{_m(_YEAR, 'y')}\b")),
@@ -132,30 +181,34 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("year_span", re.compile(rf"\b{_m(_YEAR, 'y')}\s*[–—-]\s*(?P<y2>\d{{2}}|\d{{4}})\b(?!-)")),
-    ("part_decade", re.compile(r"\b(?P<part>early|mid|middle|late)[- ](?:the\s+)?(?P<dec>1[5-9]\d0|20\d0)s\b", re.I)),
+    ("part_decade", re.compile(rf"\b{_PART}[- ](?:the\s+)?(?P<dec>1[5-9]\d0|20\d0)s\b", re.I)),
     ("decade", re.compile(r"\b(?P<dec>1[5-9]\d0|20\d0)s\b")),
     ("season", re.compile(rf"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{_m(_YEAR, 'y')}\b", re.I)),
     (
         "part_month",
-        re.compile(rf"\b(?P<part>early|mid|middle|late)[- ](?:in\s+)?{_m(_MONTH, 'mo')},?\s+{_m(_YEAR, 'y')}\b", re.I),
+        re.compile(rf"\b{_PART}[- ](?:in\s+)?{_m(_MONTH, 'mo')},?\s+{_m(_YEAR, 'y')}\b", re.I),
     ),
-    ("part_year", re.compile(rf"\b(?P<part>early|mid|middle|late)[- ](?:in\s+)?{_m(_YEAR, 'y')}\b", re.I)),
+    ("part_year", re.compile(rf"\b{_PART}[- ](?:in\s+)?{_m(_YEAR, 'y')}\b", re.I)),
     ("month_year", re.compile(rf"\b{_m(_MONTH, 'mo')},?\s+(?:of\s+)?{_m(_YEAR, 'y')}\b")),
+    ("dm_range_partial", re.compile(rf"\b{_m(_DAY, 'd')}\s+{_m(_MONTH, 'mo')}{_TO}{_m(_DAY, 'd2')}\s+{_m(_MONTH, 'mo2')}\b(?!\s*,?\s*\d)")),
+    ("md_range_partial", re.compile(rf"\b{_m(_MONTH, 'mo')}\s+{_m(_DAY, 'd')}{_TO}{_m(_MONTH, 'mo2')}\s+{_m(_DAY, 'd2')}\b(?!\s*,?\s*\d)")),
+    ("dd_range_partial", re.compile(rf"\b{_m(_DAY, 'd')}{_TO}{_m(_DAY, 'd2')}\s+{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)")),
+    ("ddm_range_partial", re.compile(rf"\b{_m(_MONTH, 'mo')}\s+{_m(_DAY, 'd')}{_TO}{_m(_DAY, 'd2')}\b(?!\s*,?\s*\d)")),
     ("md", re.compile(rf"\b{_m(_MONTH, 'mo')}\s+{_m(_DAY, 'd')}\b(?!\s*,?\s*\d)")),
     ("dm", re.compile(rf"\b{_m(_DAY, 'd')}\s+(?:of\s+)?{_m(_MONTH, 'mo')}\b")),
-    ("part_month_partial", re.compile(rf"\b(?P<part>early|mid|middle|late)[- ](?:in\s+)?{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)", re.I)),
+    ("part_month_partial", re.compile(rf"\b{_PART}[- ](?:in\s+)?{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)", re.I)),
     (
         "month_partial",
         re.compile(
-            rf"\b(?:in|by|until|till|since|during|of|from|through|throughout)\s+{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)"
+            rf"\b(?i:in|by|until|till|since|during|of|from|through|throughout)\s+{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)"
         ),
     ),
     ("year", re.compile(rf"(?<![\d/.,:-]){_m(_YEAR, 'y')}(?![\d/]|\.\d|-\d)")),
     (
         "relative_unit",
         re.compile(
-            r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-            r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)\s+"
+            r"\b(?P<n>\d+|a\s+few|a\s+couple\s+of|few|several|some|a|an|one|two|three|four|five|six|seven|eight|"
+            r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)\s+"
             r"(?P<unit>day|week|month|year)s?\s+(?P<dir>later|after(?:wards)?|earlier|before|on)\b",
             re.I,
         ),
@@ -168,7 +221,19 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
+    # "the previous November", "the following May": that month before or after the running date
+    # ("that May" is left out: "said that May would resign" names a person)
+    (
+        "relative_month",
+        re.compile(rf"\b(?P<which>(?i:the\s+(?:previous|preceding|following|next|same)))\s+{_m(_MONTH, 'mo')}\b(?!\s*,?\s*\d)"),
+    ),
 ]
+
+#: Patterns that cannot match without a month name: skipped, for speed, in a sentence that has none.
+_NEEDS_MONTH = frozenset(
+    kind for kind, pattern in _PATTERNS if "(?P<mo>" in pattern.pattern and kind not in ("iso",)
+)
+_ANY_MONTH = re.compile(_m(_MONTH, "any_month"))
 
 #: Number before a month or after "No." that is not a day (e.g. "Resolution 67/19").
 _NOT_A_YEAR_BEFORE = re.compile(r"(?:No\.?|Nos\.?|number|Resolution|resolution|Article|article|§)\s*$")
@@ -180,6 +245,10 @@ def _explicit(kind: str, m: re.Match) -> DateMention | None:
     window: DateWindow | None
     if kind == "iso":
         window = day_window(int(g["y"]), int(g["mo"]), int(g["d"]))
+    elif kind in ("dd_range_dmy", "dd_range_mdy", "dm_range_dmy", "dm_range_mdy"):
+        month, last_month = _month_number(g["mo"]), _month_number(g.get("mo2") or g["mo"])
+        year = int(g["y"]) - (1 if last_month < month else 0)  # the year written is the last day's
+        window = days_window(year, month, int(g["d"]), last_month, int(g["d2"]))
     elif kind in ("mdy", "dmy"):
         window = day_window(int(g["y"]), _month_number(g["mo"]), int(g["d"]))
     elif kind == "between_years":
@@ -194,7 +263,7 @@ def _explicit(kind: str, m: re.Match) -> DateMention | None:
         window = range_window(first, last)
     elif kind == "part_decade":
         decade = int(g["dec"])
-        lo, hi = _PARTS[g["part"].lower()]
+        lo, hi = _PARTS[_part_key(g["part"])]
         window = range_window(decade + lo, decade + hi)
     elif kind == "decade":
         decade = int(g["dec"])
@@ -203,11 +272,11 @@ def _explicit(kind: str, m: re.Match) -> DateMention | None:
         window = season_window(g["season"].lower(), int(g["y"]))
     elif kind == "part_year":
         year = int(g["y"])
-        lo, hi = _YEAR_PARTS[g["part"].lower()]
+        lo, hi = _YEAR_PARTS[_part_key(g["part"])]
         window = DateWindow(dt.date(year, lo, 1), _month_end(year, hi), "range")
     elif kind == "part_month":
         year, month = int(g["y"]), _month_number(g["mo"])
-        window = _month_part(year, month, g["part"].lower())
+        window = _month_part(year, month, _part_key(g["part"]))
     elif kind == "month_year":
         window = month_window(int(g["y"]), _month_number(g["mo"]))
     elif kind == "year":
@@ -234,23 +303,40 @@ def _partial(kind: str, m: re.Match) -> DateMention | None:
     if kind in ("month_partial", "part_month_partial"):
         part = g.get("part")
         return DateMention(m.start(), m.end(), m.group(0), "partial", month=_month_number(g["mo"]),
-                           offset=("part", part.lower()) if part else None)
+                           offset=("part", _part_key(part)) if part else None)
     day = int(g["d"])
     if not 1 <= day <= 31:
         return None
-    return DateMention(m.start(), m.end(), m.group(0), "partial", month=_month_number(g["mo"]), day=day)
+    month = _month_number(g["mo"])
+    if g.get("d2"):
+        last_day = int(g["d2"])
+        last_month = _month_number(g["mo2"]) if g.get("mo2") else month
+        if not 1 <= last_day <= 31 or (last_month == month and last_day <= day):
+            return None
+        return DateMention(m.start(), m.end(), m.group(0), "partial", month=month, day=day,
+                           last_month=last_month, last_day=last_day)
+    return DateMention(m.start(), m.end(), m.group(0), "partial", month=month, day=day)
 
 
 def _relative(kind: str, m: re.Match) -> DateMention | None:
     g = m.groupdict()
+    if kind == "relative_month":
+        which = g["which"].lower().split()[-1]
+        direction = {"previous": -1, "preceding": -1, "following": 1, "next": 1}.get(which, 0)
+        return DateMention(m.start(), m.end(), m.group(0), "relative", month=_month_number(g["mo"]),
+                           offset=("named_month", direction))
     unit = g["unit"].lower()
     if kind == "relative_unit":
-        raw = g["n"].lower()
-        amount = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+        raw = re.sub(r"\s+", " ", g["n"].lower())
+        backwards = g["dir"].lower() in ("earlier", "before")
+        if raw in ("a few", "few", "several", "some"):
+            lo, hi = _FEW
+            amount, spread = (-hi, hi - lo) if backwards else (lo, hi - lo)
+            return DateMention(m.start(), m.end(), m.group(0), "relative", offset=(unit, amount), spread=spread)
+        amount = 2 if raw == "a couple of" else int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
         if amount is None:
             return None
-        direction = g["dir"].lower()
-        if direction in ("earlier", "before"):
+        if backwards:
             amount = -amount
     else:
         which = re.sub(r"\s+", " ", g["which"].lower())
@@ -275,7 +361,18 @@ def find_mentions(text: str) -> list[DateMention]:
     """
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
+    skip = _NEEDS_MONTH if _ANY_MONTH.search(text) is None else frozenset()
+    for period in find_periods(text):
+        # "during the Gulf War", "in the late 18th century": first, so that "1948" in
+        # "in the 1948 Arab-Israeli War" is read as part of the name
+        if _inside_brackets(text, period.start):
+            continue
+        found.append(DateMention(period.start, period.end, period.text, "period",
+                                 DateWindow(period.lo, period.hi, "range")))
+        taken.append((period.start, period.end))
     for kind, pattern in _PATTERNS:
+        if kind in skip:
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < hi and lo < m.end() for lo, hi in taken):
                 continue
@@ -283,7 +380,7 @@ def find_mentions(text: str) -> list[DateMention]:
                 continue
             if kind == "year" and _NOT_A_YEAR_BEFORE.search(text[: m.start()]):
                 continue
-            if kind in ("md", "dm", "month_partial", "part_month_partial"):
+            if kind in ("md", "dm", "month_partial", "part_month_partial") or kind.endswith("_range_partial"):
                 mention = _partial(kind, m)
             elif kind.startswith("relative"):
                 mention = _relative(kind, m)
@@ -337,26 +434,67 @@ def _shift(anchor: DateWindow, unit: str, amount: int) -> DateWindow | None:
     return None
 
 
+def _named_month(running: DateWindow, month: int, direction: int) -> DateWindow:
+    """'the previous November': the last November before the running month; 'the following
+    May': the first May after it; 'the same May': the running year's."""
+    year = running.start.year
+    if direction < 0 and month >= running.start.month:
+        year -= 1
+    elif direction > 0 and month <= running.start.month:
+        year += 1
+    return month_window(year, month)
+
+
+def _partial_window(mention: DateMention, year: int) -> DateWindow | None:
+    if mention.last_day is not None:
+        return days_window(year, mention.month, mention.day, mention.last_month, mention.last_day)
+    if mention.day is None:
+        return _month_part(year, mention.month, mention.offset[1]) if mention.offset else month_window(year, mention.month)
+    return day_window(year, mention.month, mention.day)
+
+
+def _relative_window(mention: DateMention, running: DateWindow) -> DateWindow | None:
+    unit, amount = mention.offset
+    if unit == "named_month":
+        return _named_month(running, mention.month, amount)
+    first = _shift(running, unit, amount)
+    if first is None or not mention.spread:
+        return first
+    last = _shift(running, unit, amount + mention.spread)  # "a few days later": one to six days on
+    return DateWindow(first.start, last.end, "range") if last is not None else None
+
+
 def resolve(mention: DateMention, running: DateWindow | None) -> DateWindow | None:
     """The mention's window; partial and relative mentions need the running date."""
-    if mention.kind == "explicit":
+    if mention.kind in ("explicit", "period"):
         return mention.window
     if running is None:
         return None
-    if mention.kind == "partial":
-        year = running.start.year
-        if mention.day is None:
-            window = _month_part(year, mention.month, mention.offset[1]) if mention.offset else month_window(year, mention.month)
-        else:
-            window = day_window(year, mention.month, mention.day)
-        return replace(window, source="context") if window else None
-    unit, amount = mention.offset
-    shifted = _shift(running, unit, amount)
-    return replace(shifted, source="context") if shifted else None
+    window = _partial_window(mention, running.start.year) if mention.kind == "partial" else _relative_window(mention, running)
+    return replace(window, source="context") if window else None
+
+
+def looks_back(mention: DateMention) -> bool:
+    """A flashback ("the previous November", "a few days earlier"): resolved against the running
+    date, but the narrative then resumes where it was."""
+    return mention.kind == "relative" and mention.offset is not None and mention.offset[1] < 0
+
+
+def moves_running_date(mention: DateMention, window: DateWindow, running: DateWindow | None) -> bool:
+    """Whether a resolved mention becomes the document's running date.
+
+    Anything within one year moves the narrative on ("mid-September 1998",
+    "on 14 June", "two days later"); a decade or a multi-year range only
+    starts it; a named period or a century never does ("during the Cold
+    War, ... In June ..." says nothing about June's year), nor a look back.
+    """
+    if mention.kind == "period" or looks_back(mention):
+        return False
+    return window.start.year == window.end.year or running is None
 
 
 class RunningDate:
-    """The document's running date: the latest explicit or resolved date so far.
+    """The document's running date: the latest explicit or resolved date the text gave so far.
 
     Kept per document, advanced sentence by sentence, so that "on July 23" or
     "the following year" resolve against what the narrative last said.
@@ -366,13 +504,16 @@ class RunningDate:
         self.current: DateWindow | None = None
 
     def resolve_all(self, mentions: list[DateMention]) -> list[tuple[DateMention, DateWindow | None]]:
-        """Resolve a sentence's mentions in order, advancing the running date."""
+        """Resolve a sentence's mentions in order, advancing the running date.
+
+        Called for every sentence of the document, with or without events, so
+        that a date the text gives is the running date whether or not an event
+        was extracted next to it ("NAIROBI, 3 March 2022 - ..." as a dateline).
+        """
         resolved = []
         for mention in mentions:
             window = resolve(mention, self.current)
             resolved.append((mention, window))
-            if window is not None and (window.start.year == window.end.year or self.current is None):
-                # anything within one year moves the narrative on ("mid-September 1998");
-                # a decade or a multi-year range only starts it
+            if window is not None and moves_running_date(mention, window, self.current):
                 self.current = window
         return resolved

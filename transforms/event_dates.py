@@ -117,10 +117,19 @@ def _governing_verb(token):
 _CLAUSE_DEPS = {"relcl", "acl", "ccomp", "csubj", "parataxis", "advcl"}
 
 
+def _describes_trigger(node, trigger) -> bool:
+    """A participle phrase on the event noun itself tells when that event happened:
+    "two ceasefire agreements, signed in May 1994 and June 1995" dates the agreements."""
+    return (node.dep_ == "acl" and node.head == trigger and trigger.pos_ == "NOUN"
+            and node.tag_ in ("VBN", "VBG") and not any(c.dep_.startswith("nsubj") for c in node.children))
+
+
 def _separate_clause_between(governor, trigger) -> bool:
     """Whether a clause of its own (relative, complement, adverbial) separates the date's verb from the trigger."""
     node = governor
     while node is not None and node != trigger and node.head != node:
+        if _describes_trigger(node, trigger):
+            return False
         if node.pos_ in ("VERB", "AUX") and node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
             return True  # "X did A in May, and the following month Y did B": B's date is not A's
         if node.pos_ in ("VERB", "AUX") and node.dep_ in _CLAUSE_DEPS:
@@ -140,8 +149,8 @@ def _earlier_in_sentence(trigger, dates: list[SentenceDate]) -> list:
     """
     found = []
     for item in dates:
-        if item.head is None or item.head.i >= trigger.i:
-            continue
+        if item.head is None or item.head.i >= trigger.i or item.mention.kind == "period":
+            continue  # a named period dates only the clause it stands in
         if any(a.dep_ in ("relcl", "acl") for a in [item.head, *item.head.ancestors]):
             continue
         found.append((3, trigger.i - item.head.i, item))
@@ -176,6 +185,22 @@ def _fronted(head) -> bool:
     return len(lead) <= 2 and all(t.pos_ in ("ADP", "PROPN", "NUM", "DET") for t in lead)
 
 
+def _preference(item: SentenceDate, trigger, inside_trigger: bool) -> float:
+    """Tie-breaks within a rank: the event's own calendar date before a date it is anchored to,
+    and any calendar date before a named period.
+
+    "After militants raided the base on 2 January, the government let inspectors in in late
+    March": the letting in is dated late March, not 2 January. "During the Gulf War in January
+    1991, X did Y": January 1991, not the whole war.
+    """
+    penalty = 0.0
+    if inside_trigger and _anchor_word(item.head, trigger) is not None:
+        penalty += 0.25
+    if item.mention.kind == "period":
+        penalty += 0.5
+    return penalty
+
+
 def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str] | None:
     """The window and date text of the event whose trigger token is `trigger`."""
     if not dates:
@@ -199,12 +224,15 @@ def date_for_event(trigger, dates: list[SentenceDate]) -> tuple[DateWindow, str]
         rank = 0 if inside_trigger else 1
         if _after_coordination(trigger, item.head):
             rank = 2  # "recaptured X in May, and the following month ...": the next clause's date
+        rank += _preference(item, trigger, inside_trigger)
         candidates.append((rank, distance(trigger, item.head), item))
     if not candidates:
         candidates = _earlier_in_sentence(trigger, dates)
     if not candidates:
         return None
-    candidates.sort(key=lambda c: (c[0], c[1]))
+    # equal rank and tree distance: the date nearer the trigger in the text ("nationalised X in
+    # August, and on 19 October imposed an embargo", when the parser hangs both dates on the first verb)
+    candidates.sort(key=lambda c: (c[0], c[1], abs(trigger.i - c[2].head.i)))
     item = candidates[0][2]
     window = item.window
     anchor = _anchor_word(item.head, trigger) if _is_ancestor(trigger, item.head) else None

@@ -12,6 +12,7 @@ that BI users can see which rows came from which extractor.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.metadata
 from collections.abc import Iterable
@@ -21,10 +22,81 @@ TRANSFORMS = Path(__file__).resolve().parent
 
 
 def extractor_files(root: Path = TRANSFORMS) -> list[Path]:
-    """The code and knowledge files whose content decides extraction output."""
-    code = sorted(root.glob("*.py"))
+    """The code and knowledge files whose content decides extraction output.
+
+    Every module of the package (subpackages too), every project module
+    outside it that the package imports, directly or through another project
+    module, and every file under `data/`. A file left out here is a change
+    that would leave stale rows behind (tests/test_fingerprint.py checks the
+    list against what an extraction really loads and opens).
+    """
+    code = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
     data = sorted(p for p in (root / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return code + data
+    return code + imported_project_modules(code, root.parent) + data
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Absolute module names imported by a Python file (`import a.b`, `from a.b import c`)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node, path)
+            if module:
+                names.add(module)
+                names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _absolute(node: ast.ImportFrom, path: Path) -> str | None:
+    """The absolute name of a `from ... import` ("from .names import x" in a/b.py is a.names)."""
+    if node.level == 0:
+        return node.module
+    package = path.parent
+    for _ in range(node.level - 1):
+        package = package.parent
+    parts = []
+    while (package / "__init__.py").is_file():
+        parts.insert(0, package.name)
+        package = package.parent
+    if not parts:
+        return None
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
+def _project_file(name: str, project: Path) -> list[Path]:
+    """The files of `project` that importing module `name` executes (each package's __init__ too)."""
+    parts = name.split(".")
+    found = []
+    for n in range(1, len(parts) + 1):
+        base = project.joinpath(*parts[:n])
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):
+            if candidate.is_file():
+                found.append(candidate)
+    return found
+
+
+def imported_project_modules(modules: list[Path], project: Path) -> list[Path]:
+    """Project files outside the package that `modules` import, followed recursively.
+
+    Found statically (the import statements), so that computing a fingerprint
+    never imports anything: e.g. a `from eventledger.names import x` in
+    transforms/actors.py adds eventledger/__init__.py and eventledger/names.py,
+    and whatever project modules those import in turn.
+    """
+    inside = {p.resolve() for p in modules}
+    seen: set[Path] = set()
+    queue = list(modules)
+    while queue:
+        path = queue.pop()
+        for name in sorted(_imported_names(path)):
+            for found in _project_file(name, project):
+                found = found.resolve()
+                if found not in inside and found not in seen:
+                    seen.add(found)
+                    queue.append(found)
+    return sorted(seen)
 
 
 def package_version() -> str:
@@ -59,7 +131,8 @@ def extractor_fingerprint(actors_files: Iterable[str | Path] = (), model: str | 
     add("package", package_version().encode())
     add("model", model_identity(model).encode())
     for path in extractor_files(root):
-        add(path.relative_to(root).as_posix(), path.read_bytes())
+        label = path.relative_to(root) if path.is_relative_to(root) else Path("..") / path.relative_to(root.parent)
+        add(label.as_posix(), path.read_bytes())
     for n, path in enumerate(actors_files):
         add(f"actors[{n}]", Path(path).read_bytes())
     return "xf_" + digest.hexdigest()[:16]
