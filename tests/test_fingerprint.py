@@ -98,7 +98,11 @@ document.extract_batch(docs, load_pipeline(), load_actor_kb(), load_lexicon())
 loaded = {Path(m.__file__).resolve() for m in list(sys.modules.values()) if getattr(m, "__file__", None)}
 
 def project(path):
-    return path.is_relative_to(repo) and not ({".venv", "site-packages", "__pycache__", "tests"} & set(path.parts))
+    # an editable install's metadata (eventledger.egg-info) is read by importlib.metadata: the
+    # package version, which the fingerprint holds already, not extraction knowledge
+    metadata = any(part.endswith((".egg-info", ".dist-info")) for part in path.parts)
+    return path.is_relative_to(repo) and not metadata \
+        and not ({".venv", "site-packages", "__pycache__", "tests"} & set(path.parts))
 
 print(json.dumps(sorted(str(p) for p in loaded | opened if project(p) and p.is_file())))
 '''
