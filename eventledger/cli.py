@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(ev)
     ev.add_argument("--json", action="store_true", help="print one JSON object (with per-root figures)")
     ev.add_argument("--errors", action="store_true", help="list every false positive, false negative and wrong attribute")
+    ev.add_argument("--categories", action="store_true",
+                    help="with --dev: count errors by the categories of issue 7 (nominal, agentless, targets, ...)")
 
     query = sub.add_parser(
         "query",
@@ -272,14 +274,18 @@ def _eval_dev(args) -> int:
         print(f"eventledger: --dev takes halves of {DEV_SET} ({', '.join(HALVES)}); "
               "it works in a checkout of the repository", file=sys.stderr)
         return 2
-    results = score_dev_set(halves)
+    results = score_dev_set(halves, categories=args.categories)
     if args.json:
-        print(json.dumps({name: r.report() for name, r in results.items()}, indent=2, default=str))
+        print(json.dumps({name: {**r["scores"].report(), "categories": [vars(c) for c in r["categories"]]}
+                          for name, r in results.items()}, indent=2, default=str))
         return 0
     for name, result in results.items():
-        print(f"{name}: " + " ".join(f"{k}={v}" for k, v in result.figures().items()))
+        print(f"{name}: " + " ".join(f"{k}={v}" for k, v in result["scores"].figures().items()))
+        for row in result["categories"]:
+            out_of = f" of {row.of}" if row.of is not None else ""
+            print(f"  {row.category:<20} {row.count:>4}{out_of:<9} {row.how}")
         if args.errors and name != "check":  # the check half is closed: figures only
-            for err in result.errors:
+            for err in result["scores"].errors:
                 print("  " + json.dumps(err, default=str, ensure_ascii=False))
     return 0
 

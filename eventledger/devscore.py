@@ -50,11 +50,20 @@ def score_folder(docs: Path, gold: Path, nlp, kb, lexicon) -> Scores:
     return score(load_gold(gold), system, sentences)
 
 
-def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=()) -> dict[str, Scores]:
-    """Scores per half, the knowledge and the model loaded once for all."""
+def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=(), categories: bool = False) -> dict[str, dict]:
+    """Per half: its scores, and with `categories` its error counts by category (diagnose.py);
+    the knowledge and the model are loaded once for all halves."""
+    from eventledger.diagnose import categorise, noun_heads
     from transforms.actor_kb import load_actor_kb
     from transforms.lexicon import load_lexicon
     from transforms.nlp import load_pipeline
 
     nlp, kb, lexicon = load_pipeline(), load_actor_kb(actor_files), load_lexicon()
-    return {name: score_folder(root / name / "docs", root / name / "gold", nlp, kb, lexicon) for name in halves}
+    results = {}
+    for name in halves:
+        gold = load_gold(root / name / "gold")
+        system, sentences = system_events(root / name / "docs", nlp, kb, lexicon)
+        scores = score(gold, system, sentences)
+        results[name] = {"scores": scores,
+                         "categories": categorise(gold, scores, noun_heads(lexicon)) if categories else []}
+    return results

@@ -246,7 +246,7 @@ def score(gold: list[GoldEvent], system: list[SystemEvent], sentences: dict[str,
                 continue
             scores.fp += 1
             scores.per_root[s.root]["fp"] += 1
-            scores.errors.append(_error("fp", s, None, None))
+            scores.errors.append({**_error("fp", s, None, None), "sentence_has_gold": bool(golds)})
         for j, g in enumerate(required):
             if j not in matched_g:
                 scores.fn += 1
