@@ -209,3 +209,9 @@ def test_a_resolution_demanding_something_is_the_issuers_demand(run):
     events = run("On 12 May 2015, the Security Council adopted a resolution demanding that Sudan withdraw its troops from Abyei.")
     assert any(root == "10" and src == "United Nations Security Council" for root, src, _ in events)
     assert not any(root == "08" for root, *_ in events)  # what is demanded is not itself an event
+
+
+def test_repelling_the_attack_is_aimed_at_the_attacker(run):
+    events = run("On 2 May 2021, al-Shabaab militants attacked a police station in Mandera, "
+                 "and Kenyan troops later repelled the assault.")
+    assert ("19", "Kenya", "Al-Shabaab") in events

@@ -199,6 +199,7 @@ class SentenceExtractor:
         self.lexicon = lexicon
         self.words = lexicon.words
         self.resolver = resolver
+        self.last_force: Actor | None = None  # who carried out the latest attack, fight or coercion
 
     # -- candidates ------------------------------------------------------------------
     def candidates(self, doc, when: dt.date | None) -> list[_Candidate]:
@@ -219,6 +220,8 @@ class SentenceExtractor:
                 cand = None
             if cand is not None:
                 found.append(cand)
+                if cand.code[:2] in _FORCE_ROOTS and cand.sources:
+                    self.last_force = cand.sources[0]  # for "repelled the assault" in a later clause
         return self._prune(found)
 
     def _verb_candidate(self, token, when) -> _Candidate | None:
@@ -410,6 +413,9 @@ class SentenceExtractor:
                     found = [a for a in self._place_as_state(obj, when) if a not in sources] if obj is not None else []
                     if found:
                         return found
+        found = self._event_anaphor(heads, sources, forceful)
+        if found:
+            return found
         for word in _TARGET_PREPS:
             obj = prep_object(verb, word) if word != prep else None
             if obj is not None and obj.head.head == verb:
@@ -418,6 +424,18 @@ class SentenceExtractor:
                     found = self._actors_in(obj, when, exclude=sources, skip_self=True)[:1]
                 if found:
                     return found
+        return []
+
+    def _event_anaphor(self, heads, sources, forceful: bool) -> list[Actor]:
+        """ "Kenyan troops repelled the assault", "the army responded to the attack": a force act aimed
+        at an earlier attack named by a bare event noun is aimed at whoever carried that attack out."""
+        if not forceful or self.last_force is None or self.last_force in sources:
+            return []
+        for head in heads:
+            bare = not any(c.dep_ in ("poss", "compound", "amod", "prep") for c in head.children)
+            definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+            if bare and definite and self.lexicon.noun_patterns(head.lemma_):
+                return [self.last_force]
         return []
 
     def _owner_of(self, head, when) -> list[Actor]:
