@@ -51,15 +51,14 @@ def bare_spacy(paths: list[Path]) -> tuple[int, float]:
 
 def extraction_only(paths: list[Path]) -> tuple[int, float]:
     from transforms import document, ingest
-    from transforms.actor_kb import load_actor_kb
-    from transforms.lexicon import load_lexicon
+    from transforms.knowledge import load_knowledge
     from transforms.nlp import load_pipeline
 
-    nlp, kb, lexicon = load_pipeline(), load_actor_kb(), load_lexicon()
+    nlp, knowledge = load_pipeline(), load_knowledge()
     docs = [document.segment(d) for d in ingest.read_documents(paths) if d.usable]
     start = time.perf_counter()
     for n in range(0, len(docs), 25):  # the flow's batch size
-        document.extract_batch(docs[n : n + 25], nlp, kb, lexicon)
+        document.extract_batch(docs[n : n + 25], nlp, knowledge)
     return sum(len(s.sentences) for s in docs), time.perf_counter() - start
 
 

@@ -21,7 +21,7 @@ DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "dev_gold"
 HALVES = ("tune", "check")
 
 
-def system_events(folder: Path, nlp, kb, lexicon) -> tuple[list[SystemEvent], dict[str, list[str]]]:
+def system_events(folder: Path, nlp, knowledge) -> tuple[list[SystemEvent], dict[str, list[str]]]:
     """The events extracted from every `*.txt` in `folder`, and each document's clean sentences."""
     from transforms import document, ingest
 
@@ -30,7 +30,7 @@ def system_events(folder: Path, nlp, kb, lexicon) -> tuple[list[SystemEvent], di
     sentences: dict[str, list[str]] = {}
     for n in range(0, len(docs), 25):  # the flow's batch size
         batch = docs[n : n + 25]
-        for seg, tables in zip(batch, document.extract_batch(batch, nlp, kb, lexicon)):
+        for seg, tables in zip(batch, document.extract_batch(batch, nlp, knowledge)):
             name = Path(seg.source.path).stem
             texts = {row["sentence_id"]: row["text"] for row in tables.sentences.to_pylist()}
             sentences[name] = list(texts.values())
@@ -44,9 +44,9 @@ def system_events(folder: Path, nlp, kb, lexicon) -> tuple[list[SystemEvent], di
     return events, sentences
 
 
-def score_folder(docs: Path, gold: Path, nlp, kb, lexicon) -> Scores:
+def score_folder(docs: Path, gold: Path, nlp, knowledge) -> Scores:
     """Extract the documents in `docs` and score them against `gold` (a file or a folder)."""
-    system, sentences = system_events(docs, nlp, kb, lexicon)
+    system, sentences = system_events(docs, nlp, knowledge)
     return score(load_gold(gold), system, sentences)
 
 
@@ -54,16 +54,15 @@ def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=(), categorie
     """Per half: its scores, and with `categories` its error counts by category (diagnose.py);
     the knowledge and the model are loaded once for all halves."""
     from eventledger.diagnose import categorise, noun_heads
-    from transforms.actor_kb import load_actor_kb
-    from transforms.lexicon import load_lexicon
+    from transforms.knowledge import load_knowledge
     from transforms.nlp import load_pipeline
 
-    nlp, kb, lexicon = load_pipeline(), load_actor_kb(actor_files), load_lexicon()
+    nlp, knowledge = load_pipeline(), load_knowledge(actor_files)
     results = {}
     for name in halves:
         gold = load_gold(root / name / "gold")
-        system, sentences = system_events(root / name / "docs", nlp, kb, lexicon)
+        system, sentences = system_events(root / name / "docs", nlp, knowledge)
         scores = score(gold, system, sentences)
         results[name] = {"scores": scores,
-                         "categories": categorise(gold, scores, noun_heads(lexicon)) if categories else []}
+                         "categories": categorise(gold, scores, noun_heads(knowledge.lexicon)) if categories else []}
     return results

@@ -172,15 +172,11 @@ def segment_task(docs: list[ingest.SourceDocument]) -> list[document.SegmentedDo
 def extract_task(
     batch: list[document.SegmentedDocument], actors_files: list[str], run_id: str, today: dt.date
 ) -> list[document.DocumentTables]:
-    from transforms.actor_kb import load_actor_kb
-    from transforms.lexicon import load_lexicon
+    from transforms.knowledge import load_knowledge
     from transforms.nlp import load_pipeline
 
     faults.pause_point("extract")
-    nlp = load_pipeline()
-    kb = load_actor_kb(tuple(Path(f) for f in actors_files))
-    lexicon = load_lexicon()
-    return document.extract_batch(batch, nlp, kb, lexicon, run_id=run_id, today=today)
+    return document.extract_batch(batch, load_pipeline(), load_knowledge(actors_files), run_id=run_id, today=today)
 
 
 @task(name="validate")

@@ -40,3 +40,10 @@ def lexicon():
     from transforms.lexicon import load_lexicon
 
     return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    from transforms.knowledge import load_knowledge
+
+    return load_knowledge()

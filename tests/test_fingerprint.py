@@ -89,12 +89,11 @@ def audit(event, args):
 
 sys.addaudithook(audit)
 from transforms import document, ingest
-from transforms.actor_kb import load_actor_kb
-from transforms.lexicon import load_lexicon
+from transforms.knowledge import load_knowledge
 from transforms.nlp import load_pipeline
 
 docs = [document.segment(d) for d in ingest.read_documents([Path(sys.argv[2])]) if d.usable]
-document.extract_batch(docs, load_pipeline(), load_actor_kb(), load_lexicon())
+document.extract_batch(docs, load_pipeline(), load_knowledge())
 loaded = {Path(m.__file__).resolve() for m in list(sys.modules.values()) if getattr(m, "__file__", None)}
 
 def project(path):

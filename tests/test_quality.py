@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from tests.test_warehouse import small_tables
 from transforms import document, ids, ingest, quality, schemas
+from transforms.cameo import load_cameo_codes
 from transforms.actors import Actor
 from transforms.extract import ExtractedEvent
 from transforms.segment import Sentence
@@ -16,6 +17,7 @@ from transforms.segment import Sentence
 TODAY = dt.date(2024, 6, 30)
 CHILE = Actor("Chile", "state", "CHL")
 PERU = Actor("Peru", "state", "PER")
+
 
 
 def sentence(ordinal: int, text: str) -> Sentence:
@@ -36,7 +38,7 @@ def test_over_long_sentences_are_held_back_and_keep_their_ordinals():
 def test_unknown_cameo_code_is_quarantined_before_the_table_is_built():
     good = ExtractedEvent(1, "161", "recalled", 6, CHILE, PERU)
     bad = ExtractedEvent(1, "999", "zapped", 20, CHILE, None)
-    kept, rows = quality.split_unknown_codes("doc_a", [good, bad])
+    kept, rows = quality.split_unknown_codes("doc_a", [good, bad], load_cameo_codes())
     assert kept == [good]
     assert rows[0]["rule"] == "unknown_cameo_code" and "'999'" in rows[0]["reason"]
     sent_id = ids.sentence_id("doc_a", 1)
@@ -62,10 +64,11 @@ def test_event_rules_dates_and_actors():
     }
     for name, (changes, rules) in cases.items():
         kept, rows = quality.quarantine_events(events_with(**changes), actors, quality.MIN_EVENT_DATE,
-                                               quality.max_event_date(TODAY))
+                                               quality.max_event_date(TODAY), codes=load_cameo_codes())
         assert [r["rule"] for r in rows] == rules, name
         assert kept.num_rows == (0 if rules else 1), name
-    _, rows = quality.quarantine_events(events_with(source_actor_id="act_ghost", target_actor_id="act_nobody"), actors)
+    _, rows = quality.quarantine_events(events_with(source_actor_id="act_ghost", target_actor_id="act_nobody"), actors,
+                                        codes=load_cameo_codes())
     assert "source actor act_ghost" in rows[0]["reason"] and "target actor act_nobody" in rows[0]["reason"]
 
 
@@ -78,7 +81,7 @@ def test_quarantine_table_is_stamped_and_unique():
     assert quality.summarise(table) == {"sentence_too_long": 1}
 
 
-def test_extract_publishes_every_sentence_and_holds_back_bad_rows(nlp, kb, lexicon):
+def test_extract_publishes_every_sentence_and_holds_back_bad_rows(nlp, knowledge):
     """A real document: the 1750 event and the over-long line are held back, every sentence is accounted for."""
     text = (
         "In 1750, Britain declared war on France.\n\n"
@@ -87,7 +90,7 @@ def test_extract_publishes_every_sentence_and_holds_back_bad_rows(nlp, kb, lexic
     )
     doc = ingest.SourceDocument("/in/a.txt", "a", "ok", text=text, sha256=ingest.content_sha256(text))
     seg = document.segment(doc)
-    parts = document.extract(seg, nlp, kb, lexicon, run_id="run_1", today=TODAY, max_sentence_chars=5000)
+    parts = document.extract(seg, nlp, knowledge, run_id="run_1", today=TODAY, max_sentence_chars=5000)
     rules = sorted(zip(parts.quarantine["table_name"].to_pylist(), parts.quarantine["rule"].to_pylist()))
     assert ("sentences", "sentence_too_long") in rules
     assert ("events", "date_out_of_range") in rules

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from transforms import ids, quality, schemas, tables
-from transforms.actor_kb import ActorKB
 from transforms.extract import extract_document
 from transforms.ingest import SourceDocument
-from transforms.lexicon import Lexicon
+from transforms.knowledge import Knowledge
 from transforms.segment import Sentence, split_sentences
 
 
@@ -48,8 +47,7 @@ def segment(doc: SourceDocument) -> SegmentedDocument:
 def extract_batch(
     segs: list[SegmentedDocument],
     nlp,
-    kb: ActorKB,
-    lexicon: Lexicon,
+    knowledge: Knowledge,
     *,
     run_id: str = "",
     today: dt.date | None = None,
@@ -65,7 +63,7 @@ def extract_batch(
     texts = [s.text for sentences, _ in split for s in sentences]
     parsed = iter(nlp.pipe(texts, batch_size=256))
     return [
-        _extract(seg, sentences, held_back, [next(parsed) for _ in sentences], nlp, kb, lexicon, run_id, today)
+        _extract(seg, sentences, held_back, [next(parsed) for _ in sentences], nlp, knowledge, run_id, today)
         for seg, (sentences, held_back) in zip(segs, split)
     ]
 
@@ -73,8 +71,7 @@ def extract_batch(
 def extract(
     seg: SegmentedDocument,
     nlp,
-    kb: ActorKB,
-    lexicon: Lexicon,
+    knowledge: Knowledge,
     parsed=None,
     *,
     run_id: str = "",
@@ -89,20 +86,21 @@ def extract(
     if parsed is not None:
         kept = {s.ordinal for s in sentences}
         parsed = [doc for s, doc in zip(seg.sentences, parsed) if s.ordinal in kept]
-    return _extract(seg, sentences, held_back, parsed, nlp, kb, lexicon, run_id, today)
+    return _extract(seg, sentences, held_back, parsed, nlp, knowledge, run_id, today)
 
 
-def _extract(seg, sentences, held_back, parsed, nlp, kb, lexicon, run_id, today) -> DocumentTables:
-    events, seen = extract_document(sentences, nlp, kb, lexicon, parsed)
-    events, unknown = quality.split_unknown_codes(seg.document_id, events)
+def _extract(seg, sentences, held_back, parsed, nlp, knowledge: Knowledge, run_id, today) -> DocumentTables:
+    events, seen = extract_document(sentences, nlp, knowledge.kb, knowledge.lexicon, parsed)
+    events, unknown = quality.split_unknown_codes(seg.document_id, events, knowledge.cameo)
     used = {e.source for e in events} | {e.target for e in events}
     aliases = {actor: forms for actor, forms in seen.aliases.items() if actor in used}
     actors = tables.actors_table(aliases)
     event_rows, bad_events = quality.quarantine_events(
-        tables.events_table(seg.document_id, events),
+        tables.events_table(seg.document_id, events, knowledge.cameo),
         set(actors["actor_id"].to_pylist()),
         quality.MIN_EVENT_DATE,
         quality.max_event_date(today),
+        codes=knowledge.cameo,
     )
     return DocumentTables(
         document_id=seg.document_id,

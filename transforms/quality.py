@@ -18,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from transforms import ids, schemas
-from transforms.cameo import is_valid_code
+from transforms.cameo import CameoCode
 
 if TYPE_CHECKING:  # type names only: importing the extractor here would make the GX runner heavy
     from transforms.extract import ExtractedEvent
@@ -116,7 +116,9 @@ def _actor_ref(actor) -> str | None:
     return ids.actor_id(actor.name, actor.actor_type) if actor is not None else None
 
 
-def split_unknown_codes(doc_id: str, events: Iterable[ExtractedEvent]) -> tuple[list[ExtractedEvent], list[dict]]:
+def split_unknown_codes(
+    doc_id: str, events: Iterable[ExtractedEvent], codes: Mapping[str, CameoCode]
+) -> tuple[list[ExtractedEvent], list[dict]]:
     """Events whose CAMEO code is in the code table, and quarantine rows for the others.
 
     Checked before the events table is built: the table joins CAMEO reference
@@ -124,7 +126,7 @@ def split_unknown_codes(doc_id: str, events: Iterable[ExtractedEvent]) -> tuple[
     """
     kept, rows = [], []
     for event in events:
-        if is_valid_code(event.code):
+        if event.code in codes:
             kept.append(event)
             continue
         sent_id = ids.sentence_id(doc_id, event.sentence_ordinal)
@@ -141,10 +143,12 @@ def split_unknown_codes(doc_id: str, events: Iterable[ExtractedEvent]) -> tuple[
     return kept, rows
 
 
-def event_problems(row: dict, actor_ids: set[str], min_date: dt.date, max_date: dt.date) -> list[tuple[str, str]]:
+def event_problems(
+    row: dict, actor_ids: set[str], min_date: dt.date, max_date: dt.date, codes: Mapping[str, CameoCode]
+) -> list[tuple[str, str]]:
     """The (rule, reason) pairs that one event row breaks."""
     problems = []
-    if not is_valid_code(row.get("event_code")):
+    if row.get("event_code") not in codes:
         problems.append((UNKNOWN_CODE, f"CAMEO code {row.get('event_code')!r} is not in the CAMEO code table"))
     for role in ("source", "target"):
         actor = row.get(f"{role}_actor_id")
@@ -160,7 +164,8 @@ def event_problems(row: dict, actor_ids: set[str], min_date: dt.date, max_date: 
 
 
 def quarantine_events(
-    events: pa.Table, actor_ids: set[str], min_date: dt.date = MIN_EVENT_DATE, max_date: dt.date | None = None
+    events: pa.Table, actor_ids: set[str], min_date: dt.date = MIN_EVENT_DATE, max_date: dt.date | None = None,
+    *, codes: Mapping[str, CameoCode],
 ) -> tuple[pa.Table, list[dict]]:
     """The events that pass every row rule, and one quarantine row per broken rule."""
     max_date = max_date or max_event_date()
@@ -169,7 +174,7 @@ def quarantine_events(
     keep, rows = [], []
     for row in events.to_pylist():
         problems: dict[str, list[str]] = {}
-        for rule, reason in event_problems(row, actor_ids, min_date, max_date):
+        for rule, reason in event_problems(row, actor_ids, min_date, max_date, codes):
             problems.setdefault(rule, []).append(reason)
         keep.append(not problems)
         for rule, reasons in problems.items():

@@ -8,13 +8,13 @@ so that the shapes users query are decided in one place. Ids come from
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 
 from transforms import ids, schemas
 from transforms.actors import Actor
-from transforms.cameo import load_cameo_codes
+from transforms.cameo import CameoCode
 from transforms.extract import ExtractedEvent
 from transforms.ingest import SourceDocument
 from transforms.segment import Sentence
@@ -107,9 +107,8 @@ def _actor_ref(actor: Actor | None) -> str | None:
     return ids.actor_id(actor.name, actor.actor_type) if actor is not None else None
 
 
-def events_table(doc_id: str, events: list[ExtractedEvent]) -> pa.Table:
-    """Event rows with CAMEO reference data joined in; duplicate ids collapse to one row."""
-    cameo = load_cameo_codes()
+def events_table(doc_id: str, events: list[ExtractedEvent], cameo: Mapping[str, CameoCode]) -> pa.Table:
+    """Event rows with CAMEO reference data joined in (`cameo`: the code table); duplicate ids collapse to one row."""
     rows: dict[str, dict] = {}
     for event in events:
         info = cameo[event.code]
