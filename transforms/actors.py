@@ -271,90 +271,7 @@ class Resolver:
 
     def _resolve_one(self, head, when: dt.date | None, avoid: tuple = ()) -> list[Actor]:
         """Actors of one conjunct; a list because "the two countries" names two."""
-        lower = head.lower_
-        if head.ent_type_ in _NOT_ACTOR_LABELS:
-            return []  # "in May" is a month, not Theresa May
-        if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
-            actor = self._pronoun(head, avoid)
-            return [actor] if actor else []
-        # appositive name: "The spokesman of X, Ivan Petrov, said" -> the person
-        for child in head.children:
-            if child.dep_ == "appos" and entity_of(child) is not None and entity_of(child).label_ == "PERSON":
-                return self._resolve_one(child, when, avoid)
-        pair = self._the_two(head)
-        if pair:
-            return pair
-        ent = entity_of(head)
-        text = _span_text(name_tokens(head))
-        for surface in (ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
-            if surface:
-                actor = self._lookup(surface, when)
-                if actor is not None:
-                    return [self.seen.note(actor, surface)]
-        if head.pos_ == "PROPN" and len(name_tokens(head)) == 1 and (ent is None or len(ent) == 1):
-            # the last word alone only when it is the whole name ("the National Congress" is not "Congress")
-            actor = self._lookup(head.text, when)
-            if actor is not None:
-                return [self.seen.note(actor, head.text)]
-        issuer = self._issuer(head, when)
-        if issuer is not None:
-            return [issuer]
-        # demonym as a noun: "the Palestinians", "Israelis"
-        entry = self.kb.adjective(head.text, on=when)
-        if entry is not None and head.pos_ in ("PROPN", "NOUN") and head.text[0].isupper():
-            return [self.seen.note(from_entry(entry), head.text)]
-        organ = self._state_organ(head, ent, when)
-        if organ:
-            return organ
-        # a title without a name: "the Russian President" -> the office holder on that date;
-        # "the Shah", "the Pope": titles held in one country only
-        role = _title_role(head, self.kb)
-        if role and (ent is None or ent.label_ != "PERSON"):
-            state = country_from_modifiers(head, self.kb, when)
-            entry = self.kb.office_holder(role, state.country_code if state else None, when) if (state or self._definite(head)) else None
-            if entry is not None:
-                return [self.seen.note(from_entry(entry), _span_text([t for t in head.subtree if t.dep_ != "det"]))]
-            if self._definite(head) and head.pos_ == "NOUN" and state is None:
-                actor = self._last_with_role(role)
-                if actor is not None:
-                    return [actor]
-        if head.lemma_.lower() in _GENERIC_TITLES and self._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
-            if not states_from_modifiers(head, self.kb, when):
-                actor = self._last_with_title_word(head.lemma_.lower())
-                return [actor] if actor else []
-        # (an unknown holder of a national office, "the Iranian ambassador", falls through to its state below)
-        if ent is not None and ent.label_ in _ENTITY_LABELS:
-            actor = self._from_entity(ent, head, when)
-            if actor is not None:
-                return [actor]
-        if head.pos_ in ("PROPN", "NOUN") and (ent is None or len(ent) == 1) and head.text[:1].isupper() and head.dep_ not in ("compound",):
-            # a bare surname, sometimes mis-tagged as a common noun at the start of a sentence
-            known = self.seen.person_by_surname(head.text)
-            entry = None if known else self.kb.person_by_surname(head.text, when)
-            if known or entry:
-                return [self.seen.note(known or from_entry(entry), head.text)]
-        # "members of Egyptian Islamic Jihad", "representatives of the PLO": the body they belong to
-        if head.lemma_.lower() in _PARTITIVE:
-            body = next((c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
-                         for c in p.children if c.dep_ == "pobj"), None)
-            if body is not None:
-                found = self.resolve(body, when)
-                if found:
-                    return found
-        # a generic collective: "militants", "Kurdish rebels", "Iraqi protesters"
-        if head.pos_ == "NOUN" and head.lemma_.lower() in group_nouns():
-            return [self._group(head, when)]
-        # a common noun with a state adjective: "Syrian air defences", "Indian troops", "a Russian Su-24"
-        if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (ent is None or ent.label_ in ("PRODUCT", "ORG", "NORP"))):
-            # for names, only a nationality adjective counts ("a Russian Su-24"), not a
-            # place in the name ("the Algiers Agreement" is not Algeria's)
-            states = states_from_modifiers(head, self.kb, when) if head.pos_ == "NOUN" else [
-                s for child in head.lefts
-                if child.dep_ == "amod" or (child.dep_ == "compound" and child.ent_type_ == "NORP")
-                for s in _states_named_by(child, self.kb, when)]
-            if states and not self._is_place_noun(head):
-                return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
-        return []
+        return resolve_mention(head, Mention(self, when, tuple(avoid)))
 
     _QUANTITY_WORDS = word_class("quantity_word")
 
@@ -583,3 +500,232 @@ class Resolver:
             if entry is not None and entry.actor_type == "state":
                 return from_entry(entry)
         return None
+
+
+# -- resolution strategies -------------------------------------------------------
+#
+# A phrase is resolved by the first strategy, in RESOLUTION_STRATEGIES order, that
+# has an answer. Each is a small function `(head, mention) -> list[Actor] | None`:
+#   None          no opinion, the next strategy is tried;
+#   []            decided: the phrase names no actor (nothing later is tried);
+#   [actor, ...]  the actors the phrase names.
+# The order is the design: a pronoun before a name, a known name before a guess
+# from the parse, a title before a bare surname, a group noun before "any noun with
+# a state adjective". Add a rule as a new function at the place where it belongs.
+
+
+@dataclass
+class Mention:
+    """What a strategy knows besides the head token: the resolver (the knowledge base
+    and the actors the document has named so far), the date of the event, and the
+    actors a pronoun here cannot refer to."""
+
+    resolver: "Resolver"
+    when: dt.date | None = None
+    avoid: tuple = ()
+    _entities: dict = field(default_factory=dict)
+
+    @property
+    def kb(self) -> ActorKB:
+        return self.resolver.kb
+
+    @property
+    def seen(self) -> DocumentActors:
+        return self.resolver.seen
+
+    def entity(self, token):
+        """`entity_of(token)`, computed once per token (strategies ask for it repeatedly)."""
+        if token.i not in self._entities:
+            self._entities[token.i] = entity_of(token)
+        return self._entities[token.i]
+
+
+def resolve_mention(head, mention: Mention) -> list[Actor]:
+    """The answer of the first strategy that has one; no strategy, no actor."""
+    for strategy in RESOLUTION_STRATEGIES:
+        found = strategy(head, mention)
+        if found is not None:
+            return found
+    return []
+
+
+def not_an_actor_entity(head, m: Mention) -> list[Actor] | None:
+    """A date, a number or an amount is never an actor: "in May" is a month, not Theresa May."""
+    return [] if head.ent_type_ in _NOT_ACTOR_LABELS else None
+
+
+def pronoun(head, m: Mention) -> list[Actor] | None:
+    """'he', 'its': the latest person, or state/organisation, that the clause allows."""
+    if head.pos_ == "PRON" or head.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS:
+        actor = m.resolver._pronoun(head, m.avoid)
+        return [actor] if actor else []
+    return None
+
+
+def apposed_person_name(head, m: Mention) -> list[Actor] | None:
+    """'The spokesman of X, Ivan Petrov, said': the person named in apposition."""
+    for child in head.children:
+        if child.dep_ == "appos" and m.entity(child) is not None and m.entity(child).label_ == "PERSON":
+            return resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
+    return None
+
+
+def the_two_parties(head, m: Mention) -> list[Actor] | None:
+    """'the two countries', 'both leaders': the last two states (people) of the narrative."""
+    return m.resolver._the_two(head) or None
+
+
+def known_name(head, m: Mention) -> list[Actor] | None:
+    """A name the knowledge base knows: the entity as tagged, without its titles, or the
+    proper-name tokens ending at the head ('UN General Assembly')."""
+    ent = m.entity(head)
+    text = _span_text(name_tokens(head))
+    for surface in (ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
+        if surface:
+            actor = m.resolver._lookup(surface, m.when)
+            if actor is not None:
+                return [m.seen.note(actor, surface)]
+    return None
+
+
+def whole_single_name(head, m: Mention) -> list[Actor] | None:
+    """A one-word proper name the KB knows ('Hamas'); the last word alone only when it is the
+    whole name ('the National Congress' is not 'Congress')."""
+    ent = m.entity(head)
+    if head.pos_ == "PROPN" and len(name_tokens(head)) == 1 and (ent is None or len(ent) == 1):
+        actor = m.resolver._lookup(head.text, m.when)
+        if actor is not None:
+            return [m.seen.note(actor, head.text)]
+    return None
+
+
+def issuer_of_document(head, m: Mention) -> list[Actor] | None:
+    """'UN General Assembly Resolution 67/19' -> the body that issued it."""
+    issuer = m.resolver._issuer(head, m.when)
+    return [issuer] if issuer is not None else None
+
+
+def demonym_as_noun(head, m: Mention) -> list[Actor] | None:
+    """'the Palestinians', 'Israelis': a capitalised demonym used as a noun is its state."""
+    entry = m.kb.adjective(head.text, on=m.when)
+    if entry is not None and head.pos_ in ("PROPN", "NOUN") and head.text[0].isupper():
+        return [m.seen.note(from_entry(entry), head.text)]
+    return None
+
+
+def state_organ(head, m: Mention) -> list[Actor] | None:
+    """'the Russian Foreign Ministry', 'Pakistan Army': an organ coded as its state."""
+    return m.resolver._state_organ(head, m.entity(head), m.when) or None
+
+
+def title_without_name(head, m: Mention) -> list[Actor] | None:
+    """'the Russian President' -> the holder of that office on the date; 'the Shah', 'the
+    Pope': titles held in one country only; 'the prime minister' -> the last one named.
+
+    (An unknown holder of a national office, 'the Iranian ambassador', falls through to
+    its state, later.)"""
+    ent = m.entity(head)
+    role = _title_role(head, m.kb)
+    if not role or (ent is not None and ent.label_ == "PERSON"):
+        return None
+    resolver = m.resolver
+    state = country_from_modifiers(head, m.kb, m.when)
+    definite = resolver._definite(head)
+    entry = m.kb.office_holder(role, state.country_code if state else None, m.when) if (state or definite) else None
+    if entry is not None:
+        return [m.seen.note(from_entry(entry), _span_text([t for t in head.subtree if t.dep_ != "det"]))]
+    if definite and head.pos_ == "NOUN" and state is None:
+        actor = resolver._last_with_role(role)
+        if actor is not None:
+            return [actor]
+    return None
+
+
+def generic_title(head, m: Mention) -> list[Actor] | None:
+    """'the minister', 'the general' with nothing after it: the latest person introduced with
+    a title containing that word, or nobody."""
+    if head.lemma_.lower() in _GENERIC_TITLES and m.resolver._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
+        if not states_from_modifiers(head, m.kb, m.when):
+            actor = m.resolver._last_with_title_word(head.lemma_.lower())
+            return [actor] if actor else []
+    return None
+
+
+def named_entity(head, m: Mention) -> list[Actor] | None:
+    """A person, organisation or people the model tagged, known to the KB or not."""
+    ent = m.entity(head)
+    if ent is not None and ent.label_ in _ENTITY_LABELS:
+        actor = m.resolver._from_entity(ent, head, m.when)
+        if actor is not None:
+            return [actor]
+    return None
+
+
+def bare_surname(head, m: Mention) -> list[Actor] | None:
+    """'Lavrov' after 'Sergey Lavrov', or a surname the KB knows; sometimes mis-tagged as a
+    common noun at the start of a sentence."""
+    ent = m.entity(head)
+    if head.pos_ in ("PROPN", "NOUN") and (ent is None or len(ent) == 1) and head.text[:1].isupper() and head.dep_ not in ("compound",):
+        known = m.seen.person_by_surname(head.text)
+        entry = None if known else m.kb.person_by_surname(head.text, m.when)
+        if known or entry:
+            return [m.seen.note(known or from_entry(entry), head.text)]
+    return None
+
+
+def partitive_body(head, m: Mention) -> list[Actor] | None:
+    """'members of Egyptian Islamic Jihad', 'representatives of the PLO': the body they belong to."""
+    if head.lemma_.lower() not in _PARTITIVE:
+        return None
+    body = next((c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
+                 for c in p.children if c.dep_ == "pobj"), None)
+    if body is not None:
+        found = m.resolver.resolve(body, m.when)
+        if found:
+            return found
+    return None
+
+
+def group_noun(head, m: Mention) -> list[Actor] | None:
+    """A generic collective: 'militants', 'Kurdish rebels', 'Iraqi protesters'."""
+    if head.pos_ == "NOUN" and head.lemma_.lower() in group_nouns():
+        return [m.resolver._group(head, m.when)]
+    return None
+
+
+def noun_with_state_adjective(head, m: Mention) -> list[Actor] | None:
+    """A common noun with a state adjective: 'Syrian air defences', 'Indian troops', 'a Russian
+    Su-24'. For names only a nationality adjective counts, not a place in the name ('the
+    Algiers Agreement' is not Algeria's)."""
+    ent = m.entity(head)
+    if not (head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (ent is None or ent.label_ in ("PRODUCT", "ORG", "NORP")))):
+        return None
+    if head.pos_ == "NOUN":
+        states = states_from_modifiers(head, m.kb, m.when)
+    else:
+        states = [s for child in head.lefts
+                  if child.dep_ == "amod" or (child.dep_ == "compound" and child.ent_type_ == "NORP")
+                  for s in _states_named_by(child, m.kb, m.when)]
+    if states and not m.resolver._is_place_noun(head):
+        return [m.seen.note(s, _span_text(list(head.subtree))) for s in states]
+    return None
+
+
+RESOLUTION_STRATEGIES = (
+    not_an_actor_entity,
+    pronoun,
+    apposed_person_name,
+    the_two_parties,
+    known_name,
+    whole_single_name,
+    issuer_of_document,
+    demonym_as_noun,
+    state_organ,
+    title_without_name,
+    generic_title,
+    named_entity,
+    bare_surname,
+    partitive_body,
+    group_noun,
+    noun_with_state_adjective,
+)

@@ -1,0 +1,175 @@
+"""Unit tests for the actor resolution strategies (transforms/actors.py).
+
+Each strategy of RESOLUTION_STRATEGIES is called on its own, on sentences
+written for these tests, with a fresh resolver per test; a test says what the
+strategy answers (actors, "not an actor" = [], or no opinion = None).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from transforms import actors as A
+from transforms.actors import Actor, Mention, Resolver
+
+
+@pytest.fixture(scope="module")
+def parse(nlp):
+    return nlp
+
+
+@pytest.fixture()
+def resolver(kb):
+    return Resolver(kb)
+
+
+def token(doc, word: str, nth: int = 0):
+    """The nth token of `doc` whose text is `word`."""
+    return [t for t in doc if t.text == word][nth]
+
+
+def names(found):
+    return None if found is None else [a.name for a in found]
+
+
+def prime(resolver: Resolver, parse, text: str) -> None:
+    """Resolve every noun of an earlier sentence, as extraction does, so the document has a past."""
+    for t in parse(text):
+        if t.pos_ in ("NOUN", "PROPN", "PRON"):
+            resolver.resolve(t)
+
+
+def run(strategy, parse, resolver, text, word, nth=0, when=None, avoid=()):
+    doc = parse(text)
+    return strategy(token(doc, word, nth), Mention(resolver, when, tuple(avoid)))
+
+
+def test_strategies_are_registered_once_in_order():
+    assert len(set(A.RESOLUTION_STRATEGIES)) == len(A.RESOLUTION_STRATEGIES)
+    order = [s.__name__ for s in A.RESOLUTION_STRATEGIES]
+    assert order.index("pronoun") < order.index("known_name") < order.index("named_entity")
+    assert order.index("group_noun") < order.index("noun_with_state_adjective")
+
+
+def test_not_an_actor_entity(parse, resolver):
+    assert run(A.not_an_actor_entity, parse, resolver, "Talks resumed in May 2004.", "May") == []
+    assert run(A.not_an_actor_entity, parse, resolver, "Peru protested.", "Peru") is None
+
+
+def test_pronoun_takes_the_latest_allowed_actor(parse, resolver):
+    prime(resolver, parse, "Sergey Lavrov met Antony Blinken in Geneva.")
+    assert names(run(A.pronoun, parse, resolver, "He said the talks were useful.", "He")) == ["Antony Blinken"]
+    lavrov = resolver.seen.person_by_surname("Lavrov")
+    blinken = resolver.seen.person_by_surname("Blinken")
+    assert names(run(A.pronoun, parse, resolver, "Lavrov thanked him.", "him", avoid=[blinken])) == ["Sergey Lavrov"]
+    assert lavrov is not None
+    assert run(A.pronoun, parse, resolver, "Chile protested.", "Chile") is None
+
+
+def test_pronoun_without_antecedent_is_no_actor(parse, resolver):
+    assert run(A.pronoun, parse, resolver, "It rained on the border.", "It") == []
+
+
+def test_apposed_person_name(parse, resolver):
+    found = run(A.apposed_person_name, parse, resolver,
+                "The spokesman of the ministry, Ivan Petrovsky, denied the report.", "spokesman")
+    assert names(found) == ["Ivan Petrovsky"]
+    assert run(A.apposed_person_name, parse, resolver, "The spokesman denied the report.", "spokesman") is None
+
+
+def test_the_two_parties(parse, resolver):
+    prime(resolver, parse, "Chile and Peru resumed talks.")
+    assert names(run(A.the_two_parties, parse, resolver, "The two countries signed a pact.", "countries")) == ["Chile", "Peru"]
+    assert run(A.the_two_parties, parse, resolver, "The countries signed a pact.", "countries") is None
+
+
+def test_known_name(parse, resolver):
+    assert names(run(A.known_name, parse, resolver, "The UN Security Council met on Friday.", "Council")) == [
+        "United Nations Security Council"]
+    assert names(run(A.known_name, parse, resolver, "Russian President Vladimir Putin spoke.", "Putin")) == ["Vladimir Putin"]
+    assert run(A.known_name, parse, resolver, "The farmers left.", "farmers") is None
+
+
+def test_whole_single_name_only_when_it_is_the_whole_name(parse, resolver):
+    assert names(run(A.whole_single_name, parse, resolver, "Hamas fired rockets.", "Hamas")) == ["Hamas"]
+    assert run(A.whole_single_name, parse, resolver, "The National Congress voted.", "Congress") is None
+
+
+def test_issuer_of_document(parse, resolver):
+    found = run(A.issuer_of_document, parse, resolver,
+                "UN General Assembly Resolution 377 condemned the invasion.", "Resolution")
+    assert names(found) == ["United Nations General Assembly"]
+    assert run(A.issuer_of_document, parse, resolver, "The resolution passed.", "resolution") is None
+
+
+def test_demonym_as_noun(parse, resolver):
+    assert names(run(A.demonym_as_noun, parse, resolver, "The Israelis rejected the offer.", "Israelis")) == ["Israel"]
+    assert run(A.demonym_as_noun, parse, resolver, "The farmers rejected the offer.", "farmers") is None
+
+
+def test_state_organ(parse, resolver):
+    assert names(run(A.state_organ, parse, resolver, "The Russian Foreign Ministry protested.", "Ministry")) == ["Russia"]
+    assert names(run(A.state_organ, parse, resolver, "Turkish troops crossed the border.", "troops")) == ["Turkey"]
+    assert names(run(A.state_organ, parse, resolver, "The Ministry of Foreign Affairs of Egypt protested.", "Ministry")) == ["Egypt"]
+    assert run(A.state_organ, parse, resolver, "Hamas fired rockets.", "Hamas") is None
+
+
+def test_title_without_name_gives_the_office_holder(parse, resolver):
+    found = run(A.title_without_name, parse, resolver, "The Russian President visited Minsk.", "President",
+                when=dt.date(2019, 6, 1))
+    assert names(found) == ["Vladimir Putin"]
+    assert run(A.title_without_name, parse, resolver, "Farmers protested.", "Farmers") is None
+
+
+def test_title_without_name_refers_back_to_the_last_holder(parse, resolver):
+    prime(resolver, parse, "Prime Minister Daniel Okafor arrived.")
+    found = run(A.title_without_name, parse, resolver, "The prime minister spoke.", "minister")
+    assert names(found) == ["Daniel Okafor"]
+
+
+def test_generic_title(parse, resolver):
+    prime(resolver, parse, "Foreign Minister Daniel Okafor arrived.")
+    assert names(run(A.generic_title, parse, resolver, "The minister spoke.", "minister")) == ["Daniel Okafor"]
+    assert run(A.generic_title, parse, resolver, "A minister spoke.", "minister") is None
+
+
+def test_generic_title_without_holder_is_nobody(parse, resolver):
+    assert run(A.generic_title, parse, resolver, "The minister spoke.", "minister") == []
+
+
+def test_named_entity_unknown_person_and_organisation(parse, resolver):
+    found = run(A.named_entity, parse, resolver, "Mariam Okonjo-Tala criticised the plan.", "Tala")
+    assert found and found[0].actor_type == "person"
+    assert run(A.named_entity, parse, resolver, "Rain fell on Tuesday.", "Rain") is None
+
+
+def test_named_entity_document_is_not_an_actor(parse, resolver):
+    assert run(A.named_entity, parse, resolver, "Both sides invoked the Treaty of Warsaw.", "Treaty") is None
+
+
+def test_bare_surname(parse, resolver):
+    prime(resolver, parse, "Sergey Lavrov arrived in Ankara.")
+    assert names(run(A.bare_surname, parse, resolver, "Lavrov said nothing.", "Lavrov")) == ["Sergey Lavrov"]
+    assert run(A.bare_surname, parse, resolver, "Rain fell.", "Rain") is None
+
+
+def test_partitive_body(parse, resolver):
+    found = run(A.partitive_body, parse, resolver, "Members of Hamas met the envoy.", "Members")
+    assert names(found) == ["Hamas"]
+    assert run(A.partitive_body, parse, resolver, "Members of the club met.", "Members") is None
+    assert run(A.partitive_body, parse, resolver, "Farmers met.", "Farmers") is None
+
+
+def test_group_noun(parse, resolver):
+    found = run(A.group_noun, parse, resolver, "Kurdish rebels attacked a convoy.", "rebels")
+    assert found == [Actor("Kurdish rebels", "group", "TUR")] or (found and found[0].name == "Kurdish rebels")
+    assert run(A.group_noun, parse, resolver, "The convoy stopped.", "convoy") is None
+
+
+def test_noun_with_state_adjective(parse, resolver):
+    assert names(run(A.noun_with_state_adjective, parse, resolver,
+                     "Syrian air defences fired on the jets.", "defences")) == ["Syria"]
+    assert run(A.noun_with_state_adjective, parse, resolver, "The jets returned.", "jets") is None
+    assert run(A.noun_with_state_adjective, parse, resolver, "They met at the Syrian border.", "border") is None
