@@ -73,10 +73,10 @@ def test_pronoun_without_antecedent_is_no_actor(parse, resolver):
 
 
 def test_apposed_person_name(parse, resolver):
-    found = run(A.apposed_person_name, parse, resolver,
+    found = run(A.apposed_name, parse, resolver,
                 "The spokesman of the ministry, Ivan Petrovsky, denied the report.", "spokesman")
     assert names(found) == ["Ivan Petrovsky"]
-    assert run(A.apposed_person_name, parse, resolver, "The spokesman denied the report.", "spokesman") is None
+    assert run(A.apposed_name, parse, resolver, "The spokesman denied the report.", "spokesman") is None
 
 
 def test_the_two_parties(parse, resolver):
@@ -173,3 +173,90 @@ def test_noun_with_state_adjective(parse, resolver):
                      "Syrian air defences fired on the jets.", "defences")) == ["Syria"]
     assert run(A.noun_with_state_adjective, parse, resolver, "The jets returned.", "jets") is None
     assert run(A.noun_with_state_adjective, parse, resolver, "They met at the Syrian border.", "border") is None
+
+
+# --- ordinary group actors (issue 7, item 4) ------------------------------------------
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("Villagers attacked the police post.", "Villagers", "villagers"),
+    ("Angry residents blocked the highway.", "residents", "angry residents"),
+    ("Fishermen and traders fled the port.", "Fishermen", "fishermen"),
+    ("Unknown armed men kidnapped the headmaster.", "men", "unknown armed men"),
+    ("Gunmen stormed the hotel.", "Gunmen", "gunmen"),
+    ("Bandits raided the market.", "Bandits", "bandits"),
+    ("Suspected militants ambushed the convoy.", "militants", "suspected militants"),
+])
+def test_group_noun_names_the_group_by_its_phrase(parse, resolver, text, word, expected):
+    found = run(A.group_noun, parse, resolver, text, word)
+    assert found and found[0].name == expected and found[0].actor_type == "group"
+
+
+def test_men_alone_are_no_group(parse, resolver):
+    assert run(A.group_noun, parse, resolver, "Three men were arrested.", "men") is None
+
+
+def test_group_country_from_nationality_or_place(parse, resolver):
+    found = run(A.group_noun, parse, resolver, "Kenyan students marched to the ministry.", "students")
+    assert found == [Actor("Kenyan students", "group", "KEN")]
+    found = run(A.group_noun, parse, resolver, "Students in Lagos marched to the ministry.", "Students")
+    assert found == [Actor("students", "group", "NGA")]
+    found = run(A.group_noun, parse, resolver, "South Korean consumers boycotted the brand.", "consumers")
+    assert found == [Actor("South Korean consumers", "group", "KOR")]
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("A group of youths burned tyres.", "group", ["youths"]),
+    ("Dozens of protesters clashed with the guards.", "Dozens", ["protesters"]),
+    ("Hundreds of students and teachers marched.", "Hundreds", ["students", "teachers"]),
+    ("A gang of kidnappers seized the bus.", "gang", ["kidnappers"]),
+])
+def test_counted_group_is_what_is_counted(parse, resolver, text, word, expected):
+    assert names(run(A.counted_group, parse, resolver, text, word)) == expected
+
+
+def test_counted_group_without_actor_has_no_opinion(parse, resolver):
+    assert run(A.counted_group, parse, resolver, "Dozens of houses burned.", "Dozens") is None
+    assert run(A.counted_group, parse, resolver, "The group met.", "group") is None
+
+
+@pytest.mark.parametrize("name, civilian", [
+    ("villagers", True), ("fishermen", True), ("Kenyan students", True), ("angry residents", True),
+    ("bandits", False), ("unknown armed men", False), ("herders", False), ("militiamen", False),
+])
+def test_civilian_flag(name, civilian):
+    assert A.is_civilian_crowd(Actor(name, "group", None)) is civilian
+
+
+def test_singular_of_people_nouns():
+    assert [A.singular(w) for w in ("fishermen", "militias", "youths", "Gunmen", "class")] == [
+        "fisherman", "militia", "youth", "gunman", "class"]
+
+
+def test_apposed_group_name_is_the_group(parse, resolver):
+    found = run(A.apposed_name, parse, resolver, "Police arrested members of the militant group Green Valley Brigade.", "group")
+    assert found == [Actor("Green Valley Brigade", "group", None)]
+    found = run(A.apposed_name, parse, resolver, "Police arrested members of the militant group Hamas.", "group")
+    assert names(found) == ["Hamas"]
+
+
+@pytest.fixture(scope="module")
+def events(nlp, kb, lexicon):
+    from transforms.extract import extract_document
+    from transforms.segment import split_sentences
+
+    def _events(text: str):
+        found, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
+        return [(e.code, e.source.name if e.source else None, e.target.name if e.target else None) for e in found]
+
+    return _events
+
+
+def test_a_crowd_of_villagers_attacking_is_a_riot(events):
+    found = events("On 4 March 2021, villagers attacked a police post.")
+    assert found and found[0][:2] == ("145", "villagers")
+
+
+def test_armed_men_attacking_is_an_assault(events):
+    found = events("On 4 March 2021, unknown armed men attacked the village.")
+    assert found and found[0][0][:2] in ("18", "19") and found[0][1] == "unknown armed men"

@@ -40,16 +40,31 @@ class Actor:
     country_code: str | None
 
 
-@lru_cache(maxsize=1)
-def _group_rows() -> tuple[dict, ...]:
-    path = Path(__file__).parent / "data" / "actors" / "group_nouns.csv"
+def _read_rows(name: str) -> tuple[dict, ...]:
+    """The rows of a CSV under data/actors/, comment lines (#) skipped."""
+    path = Path(__file__).parent / "data" / "actors" / name
     lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
     return tuple(csv.DictReader(lines))
 
 
 @lru_cache(maxsize=1)
+def _group_rows() -> tuple[dict, ...]:
+    return _read_rows("group_nouns.csv")
+
+
+@lru_cache(maxsize=None)
+def actor_words(word_class: str) -> frozenset[str]:
+    """A closed vocabulary of actor resolution (transforms/data/actors/actor_words.csv)."""
+    table: dict[str, set[str]] = {}
+    for row in _read_rows("actor_words.csv"):
+        table.setdefault(row["class"].strip(), set()).add(row["word"].strip().lower())
+    return frozenset(table[word_class])  # KeyError for an unknown class: a typo cannot empty a rule
+
+
+@lru_cache(maxsize=1)
 def group_nouns() -> frozenset[str]:
-    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv)."""
+    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv); a row
+    of several words ("armed man") needs its modifiers before the noun."""
     return frozenset(row["noun"].strip().lower() for row in _group_rows())
 
 
@@ -58,10 +73,37 @@ def _crowd_nouns() -> frozenset[str]:
     return frozenset(row["noun"].strip().lower() for row in _group_rows() if (row.get("civilian") or "").strip() == "yes")
 
 
+def singular(word: str) -> str:
+    """A plural noun's singular, for nouns of people: 'fishermen' -> 'fisherman',
+    'militias' -> 'militia', 'youths' -> 'youth' (the tagger's lemma is not always there:
+    "Gunmen" at the start of a sentence is tagged as a proper noun)."""
+    word = word.lower()
+    if word.endswith("men") and len(word) > 4:
+        return word[:-3] + "man"
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def is_civilian_crowd(actor: "Actor") -> bool:
-    """Protesters, rioters, crowds: their violence is coded as rioting, not as an armed attack."""
-    # group names end in the noun as written ("Iraqi protesters"); compare without a plural -s
-    return actor.actor_type == "group" and actor.name.split()[-1].rstrip("s") in {n.rstrip("s") for n in _crowd_nouns()}
+    """Protesters, rioters, crowds, villagers: their violence is coded as rioting, not as an armed attack."""
+    # group names end in the noun as written ("Iraqi protesters", "fishermen")
+    last = actor.name.split()[-1].lower() if actor.name else ""
+    return actor.actor_type == "group" and (last in _crowd_nouns() or singular(last) in _crowd_nouns())
+
+
+def group_noun_of(head) -> str | None:
+    """The group_nouns.csv row that `head` names, if any: 'gunmen' -> 'gunman', 'unknown armed
+    men' -> 'armed man'; 'men' alone is no group."""
+    forms = {head.lemma_.lower(), singular(head.text)}
+    modifiers = {t.lower_ for t in head.lefts if t.dep_ in ("amod", "compound")}
+    for noun in group_nouns():
+        *before, last = noun.split()
+        if last in forms and all(word in modifiers for word in before):
+            return noun
+    return None
 
 
 @lru_cache(maxsize=4)
@@ -297,12 +339,41 @@ class Resolver:
                 if entry is not None and entry.actor_type in ("group", "organization"):
                     return self.seen.note(from_entry(entry), _span_text(list(head.subtree)[:8]))
         states = states_from_modifiers(head, self.kb, when)
-        modifiers = [t.text if t.ent_type_ in ("NORP", "GPE") or t.pos_ == "PROPN" else t.lower_
+        modifiers = [self._modifier_as_written(t)
                      for t in head.lefts
                      if t.dep_ in ("amod", "compound") and t.lower_ not in self._QUANTITY_WORDS and t.pos_ != "NUM"]
+        if not states:
+            states = [from_entry(e) for e in (self.kb.adjective(w, on=when) for w in modifiers)
+                      if e is not None and e.actor_type == "state"][:1]  # "South Korean students"
+        country = states[0].country_code if states else self._country_of_place_after(head)
         name = " ".join([*modifiers[-2:], head.lower_])
-        actor = Actor(name, "group", states[0].country_code if states else None)
+        actor = Actor(name, "group", country)
         return self.seen.note(actor, _span_text([t for t in head.subtree if t.dep_ not in ("det", "relcl", "prep")][:6]))
+
+    @staticmethod
+    def _modifier_as_written(token) -> str:
+        """A modifier of a group noun as it is written: a nationality keeps its case and its
+        whole name ("South Korean" in "South Korean students"), a common word is lower-cased."""
+        ent = entity_of(token)
+        if ent is not None and ent.label_ in ("NORP", "GPE") and ent.end == token.i + 1:
+            return ent.text
+        return token.text if token.ent_type_ in ("NORP", "GPE") or token.pos_ == "PROPN" else token.lower_
+
+    def _country_of_place_after(self, head) -> str | None:
+        """'students in Lagos', 'residents of Kano': the country of the place the group is in."""
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "of", "from"):
+                continue
+            for obj in prep.children:
+                ent = entity_of(obj) if obj.dep_ == "pobj" else None
+                if ent is not None and ent.label_ in ("GPE", "LOC"):
+                    entry = self.kb.lookup(ent.text)
+                    if entry is not None and entry.actor_type == "state":
+                        return entry.country_code  # "in Nairobi", "in Kenya"
+                    place = resolve_place(strip_titles(ent.text))
+                    if place is not None and place.country_code:
+                        return place.country_code
+        return None
 
     _ISSUED = word_class("issued_document")
 
@@ -549,6 +620,20 @@ def resolve_mention(head, mention: Mention) -> list[Actor]:
     return []
 
 
+def counted_group(head, m: Mention) -> list[Actor] | None:
+    """'a group of youths', 'dozens of protesters', 'hundreds of students and teachers': the
+    actor is what is counted, not the quantity (tried before the number check, since the
+    model tags 'Dozens' as a cardinal)."""
+    if head.lemma_.lower() not in actor_words("counted_group") and singular(head.text) not in actor_words("counted_group"):
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            counted = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if counted is not None:
+                return m.resolver.resolve(counted, m.when, m.avoid) or None
+    return None
+
+
 def not_an_actor_entity(head, m: Mention) -> list[Actor] | None:
     """A date, a number or an amount is never an actor: "in May" is a month, not Theresa May."""
     return [] if head.ent_type_ in _NOT_ACTOR_LABELS else None
@@ -562,12 +647,29 @@ def pronoun(head, m: Mention) -> list[Actor] | None:
     return None
 
 
-def apposed_person_name(head, m: Mention) -> list[Actor] | None:
-    """'The spokesman of X, Ivan Petrov, said': the person named in apposition."""
+def apposed_name(head, m: Mention) -> list[Actor] | None:
+    """The name in apposition is the actor: 'The spokesman of X, Ivan Petrov, said' -> the
+    person; 'the militant group Ansar Dine', 'the rebel group M12' -> the group, by its full
+    written name when the knowledge base does not know it."""
     for child in head.children:
-        if child.dep_ == "appos" and m.entity(child) is not None and m.entity(child).label_ == "PERSON":
+        if child.dep_ != "appos":
+            continue
+        ent = m.entity(child)
+        if ent is not None and ent.label_ == "PERSON":
             return resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
+        if child.pos_ == "PROPN" and head.pos_ == "NOUN" and _names_a_group(head):
+            found = resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
+            if found and any(a.actor_type != "organization" or m.kb.get(a.name) for a in found):
+                return found  # known to the KB, or not an organisation unknown to it
+            name = ent.text if ent is not None else _span_text(name_tokens(child))
+            name = re.sub(r"^the\s+", "", name, flags=re.I)
+            return [m.seen.note(Actor(name, "group", None), name)]
     return None
+
+
+def _names_a_group(head) -> bool:
+    """'group', 'movement', 'militants', 'rebels': a noun that an apposed name can name."""
+    return head.lemma_.lower() in actor_words("named_group_head") or group_noun_of(head) is not None
 
 
 def the_two_parties(head, m: Mention) -> list[Actor] | None:
@@ -687,9 +789,12 @@ def partitive_body(head, m: Mention) -> list[Actor] | None:
 
 
 def group_noun(head, m: Mention) -> list[Actor] | None:
-    """A generic collective: 'militants', 'Kurdish rebels', 'Iraqi protesters'."""
-    if head.pos_ == "NOUN" and head.lemma_.lower() in group_nouns():
-        return [m.resolver._group(head, m.when)]
+    """A generic collective: 'militants', 'Kurdish rebels', 'Iraqi protesters', 'villagers',
+    'unknown armed men'; also when tagged as a name at the start of a sentence ('Gunmen
+    attacked ...') but not inside a named entity ('the Jihadists Brigade')."""
+    if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and m.entity(head) is None):
+        if group_noun_of(head) is not None:
+            return [m.resolver._group(head, m.when)]
     return None
 
 
@@ -712,9 +817,10 @@ def noun_with_state_adjective(head, m: Mention) -> list[Actor] | None:
 
 
 RESOLUTION_STRATEGIES = (
+    counted_group,
     not_an_actor_entity,
     pronoun,
-    apposed_person_name,
+    apposed_name,
     the_two_parties,
     known_name,
     whole_single_name,
