@@ -260,3 +260,59 @@ def test_a_crowd_of_villagers_attacking_is_a_riot(events):
 def test_armed_men_attacking_is_an_assault(events):
     found = events("On 4 March 2021, unknown armed men attacked the village.")
     assert found and found[0][0][:2] in ("18", "19") and found[0][1] == "unknown armed men"
+
+
+# --- state organs tied to their state (issue 7, item 4) ---------------------------------
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("Nigerian police dispersed the crowd.", "police", "Nigeria"),
+    ("Iraq's federal police arrested the suspects.", "police", "Iraq"),
+    ("The Malian army repelled the attack.", "army", "Mali"),
+    ("Nigeria police arrested two suspects.", "police", "Nigeria"),
+])
+def test_organ_named_with_its_state(parse, resolver, text, word, expected):
+    assert names(run(A.state_organ, parse, resolver, text, word)) == [expected]
+
+
+def test_bare_organ_is_the_state_of_the_place_in_the_sentence(parse, resolver):
+    found = run(A.organ_of_the_documents_state, parse, resolver,
+                "In Maiduguri, Borno state, police arrested twelve suspects.", "police")
+    assert names(found) == ["Nigeria"]
+
+
+def test_bare_organ_is_the_documents_only_state(parse, resolver):
+    prime(resolver, parse, "Fighting broke out in northern Mali in 2012.")
+    for text, word in [("Soldiers later killed four bandits.", "Soldiers"),
+                       ("Government troops recaptured the town.", "troops"),
+                       ("The military denied the report.", "military"),
+                       ("Security forces opened fire.", "forces")]:
+        assert names(run(A.organ_of_the_documents_state, parse, resolver, text, word)) == ["Mali"], text
+
+
+def test_bare_organ_of_a_document_with_two_states_stays_unresolved(parse, resolver):
+    prime(resolver, parse, "Chile and Peru resumed talks.")
+    assert run(A.organ_of_the_documents_state, parse, resolver, "Soldiers crossed the river.", "Soldiers") is None
+
+
+def test_someone_elses_forces_are_not_the_documents_state(parse, resolver):
+    prime(resolver, parse, "Fighting broke out in northern Mali in 2012.")
+    for text, word in [("Foreign troops left the town.", "troops"),
+                       ("Rebel forces shelled the town.", "forces"),
+                       ("Their soldiers looted the town.", "soldiers")]:
+        assert run(A.organ_of_the_documents_state, parse, resolver, text, word) is None, text
+
+
+def test_a_person_organ_is_not_coded_as_the_documents_state(parse, resolver):
+    prime(resolver, parse, "Fighting broke out in northern Mali in 2012.")
+    assert run(A.organ_of_the_documents_state, parse, resolver, "A diplomat said so.", "diplomat") is None
+
+
+def test_places_are_noted_for_the_documents_country(parse, resolver):
+    prime(resolver, parse, "Clashes broke out near Maiduguri on Monday.")
+    assert "NGA" in resolver.seen.countries()
+
+
+def test_police_in_a_report_about_one_country(events):
+    found = events("In Kano, police arrested twelve protesters on 3 June 2020.")
+    assert ("Nigeria", "protesters") in {(src, tgt) for _, src, tgt in found}

@@ -128,6 +128,16 @@ class DocumentActors:
     aliases: dict[Actor, set[str]] = field(default_factory=dict)
     recent: list[Actor] = field(default_factory=list)
     roles: dict[str, Actor] = field(default_factory=dict)  # "minister" -> last person with that title
+    place_countries: list[str] = field(default_factory=list)  # ISO3 of places named so far ("in Maiduguri")
+
+    def note_place(self, country_code: str | None) -> None:
+        """A place the document names: its country is a candidate for 'the document's state'."""
+        if country_code and country_code not in self.place_countries:
+            self.place_countries.append(country_code)
+
+    def countries(self) -> set[str]:
+        """The countries the document has named so far: its states and the countries of its places."""
+        return {a.country_code for a in self.recent if a.actor_type == "state" and a.country_code} | set(self.place_countries)
 
     def note(self, actor: Actor, surface: str | None) -> Actor:
         """Record a mention (for aliases and recency) and return the actor."""
@@ -501,7 +511,9 @@ class Resolver:
         parent = self._parent_of_organ(head, when)
         if parent is not None:
             return self.seen.note(parent, text)
-        if len(ent) <= 2 and resolve_place(strip_titles(text)) is not None:
+        place = resolve_place(strip_titles(text)) if len(ent) <= 2 else None
+        if place is not None:
+            self.seen.note_place(place.country_code)
             return None  # a town the model took for an organisation or a person ("near Badme")
         if ent.label_ == "ORG":
             name = re.sub(r"^(?:the)\s+", "", text, flags=re.I)
@@ -720,6 +732,54 @@ def state_organ(head, m: Mention) -> list[Actor] | None:
     return m.resolver._state_organ(head, m.entity(head), m.when) or None
 
 
+def organ_of_the_documents_state(head, m: Mention) -> list[Actor] | None:
+    """'police', 'soldiers', 'the military', 'government troops', 'security forces' with no
+    state named before or after them: the state the document is about, when the document so
+    far (and this sentence) names exactly one country, by a state or by a place ("In Maiduguri,
+    Borno state, police arrested ..." -> Nigeria). Not for forces the text marks as someone
+    else's ("foreign troops", "rebel forces", "Wagner forces", "their soldiers")."""
+    if head.pos_ not in ("NOUN", "PROPN") or m.entity(head) is not None:
+        return None
+    if m.kb.state_organ_type(_span_text(name_tokens(head))) != "state" or m.kb.state_organ_type(head.text) != "state":
+        return None
+    if any(_marks_another_force(child) for child in head.children):
+        return None
+    countries = m.seen.countries() | _countries_named_in_sentence(head, m)
+    if len(countries) != 1:
+        return None
+    state = m.resolver.state_with_code(next(iter(countries)), m.when)
+    return [state] if state is not None else None
+
+
+def _marks_another_force(child) -> bool:
+    """A modifier that makes a force someone else's than the document's state: a name
+    ("Wagner forces"), a possessive ("their soldiers"), a non-state collective ("rebel
+    forces") or a word of actor_words.csv's foreign_force class ("coalition troops")."""
+    if child.dep_ == "poss" or (child.dep_ in ("compound", "nmod", "amod") and (child.pos_ == "PROPN" or child.ent_type_)):
+        return True
+    if child.dep_ in ("compound", "amod", "nmod"):
+        return child.lower_ in actor_words("foreign_force") or group_noun_of(child) is not None
+    return child.dep_ == "prep" and child.lower_ in ("of", "from")  # "soldiers of the rebel army"
+
+
+def _countries_named_in_sentence(head, m: Mention) -> set[str]:
+    """Countries of the states and places the sentence names (a place may come after the
+    event: "Police arrested twelve men in Kano")."""
+    found = set()
+    for ent in head.doc.ents:
+        if ent.label_ not in ("GPE", "LOC"):
+            continue
+        entry = m.kb.lookup(ent.text, on=m.when)
+        if entry is not None:
+            if entry.actor_type == "state" and entry.country_code:
+                found.add(entry.country_code)
+            continue
+        place = resolve_place(strip_titles(ent.text))
+        if place is not None and place.country_code:
+            found.add(place.country_code)
+    return found
+
+
 def title_without_name(head, m: Mention) -> list[Actor] | None:
     """'the Russian President' -> the holder of that office on the date; 'the Shah', 'the
     Pope': titles held in one country only; 'the prime minister' -> the last one named.
@@ -827,6 +887,7 @@ RESOLUTION_STRATEGIES = (
     issuer_of_document,
     demonym_as_noun,
     state_organ,
+    organ_of_the_documents_state,
     title_without_name,
     generic_title,
     named_entity,
