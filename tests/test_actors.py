@@ -316,3 +316,66 @@ def test_places_are_noted_for_the_documents_country(parse, resolver):
 def test_police_in_a_report_about_one_country(events):
     found = events("In Kano, police arrested twelve protesters on 3 June 2020.")
     assert ("Nigeria", "protesters") in {(src, tgt) for _, src, tgt in found}
+
+
+# --- names cut apart (issue 7, item 9) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("Tehrik-i-Taliban Pakistan claimed the bombing.", "Pakistan", "Tehrik-i-Taliban Pakistan"),
+    ("Lashkar-e-Taiba denied any role.", "Taiba", "Lashkar-e-Taiba"),
+    ("Officials blamed Hay'at Tahrir al-Sham for the shelling.", "Sham", "Hay'at Tahrir al-Sham"),
+])
+def test_hyphenated_names_come_out_whole(parse, resolver, text, word, expected):
+    assert names(run(A.known_name, parse, resolver, text, word)) == [expected]
+
+
+def test_written_name_spans_particles_and_of_phrases(parse):
+    doc = parse("Yesterday the Movement for the Liberation of Kivu attacked a convoy.")
+    assert A.written_name(token(doc, "Movement")).text == "Movement for the Liberation of Kivu"
+    doc = parse("The Malian army said that Jama'at Nusrat al-Islam wal-Muslimin attacked.")
+    assert A.written_name(token(doc, "Muslimin")).text == "Jama'at Nusrat al-Islam wal-Muslimin"
+
+
+def test_a_possessive_inside_a_name_but_not_a_places(parse):
+    doc = parse("Fighters of the Northern People's Front attacked a convoy.")
+    assert A.written_name(token(doc, "Front")).text == "Northern People's Front"
+    doc = parse("Iran's Revolutionary Guards fired missiles.")
+    assert A.written_name(token(doc, "Guards")).text == "Revolutionary Guards"
+
+
+def test_group_noun_after_a_hyphenated_name_is_that_group(parse, resolver):
+    assert names(run(A.group_noun, parse, resolver, "Al-Shabaab militants attacked a hotel.", "militants")) == ["Al-Shabaab"]
+
+
+def test_bracketed_acronym_names_the_whole_name_and_becomes_its_alias(parse, resolver):
+    found = run(A.bracketed_acronym, parse, resolver,
+                "The Movement for the Liberation of Kivu (MLK) attacked a convoy.", "Movement")
+    assert found == [Actor("Movement for the Liberation of Kivu", "organization", None)]
+    assert names(run(A.document_acronym, parse, resolver, "The MLK denied it.", "MLK")) == [
+        "Movement for the Liberation of Kivu"]
+
+
+def test_bracketed_acronym_as_the_head_resolves_to_the_name_before_it(parse, resolver):
+    found = run(A.bracketed_acronym, parse, resolver,
+                "The army said that Jama'at Nusrat al-Islam wal-Muslimin (JNIM) had attacked its base.", "JNIM")
+    assert names(found) == ["Jama'at Nasr al-Islam wal Muslimin"]  # known to the KB under its Wikipedia title
+    assert names(run(A.document_acronym, parse, resolver, "JNIM later claimed the attack.", "JNIM")) == [
+        "Jama'at Nasr al-Islam wal Muslimin"]
+
+
+def test_bracketed_acronym_stops_at_and(parse, resolver):
+    found = run(A.bracketed_acronym, parse, resolver,
+                "Hamas and the Popular Front for the Liberation of Kivu (PFLK) issued a statement.", "Front")
+    assert names(found) == ["Popular Front for the Liberation of Kivu"]
+
+
+def test_a_bracket_after_a_common_noun_is_no_alias(parse, resolver):
+    assert run(A.bracketed_acronym, parse, resolver,
+               "The United Nations mission (UNMK) condemned the attack.", "UNMK") is None
+
+
+def test_known_rwandan_group_in_brackets(events):
+    found = events("On 3 May 2012, the Democratic Forces for the Liberation of Rwanda (FDLR) attacked "
+                   "villages in North Kivu. On 5 May 2012, the FDLR denied the accusation.")
+    assert {src for _, src, _ in found} == {"Democratic Forces for the Liberation of Rwanda"}

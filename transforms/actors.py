@@ -129,6 +129,7 @@ class DocumentActors:
     recent: list[Actor] = field(default_factory=list)
     roles: dict[str, Actor] = field(default_factory=dict)  # "minister" -> last person with that title
     place_countries: list[str] = field(default_factory=list)  # ISO3 of places named so far ("in Maiduguri")
+    acronyms: dict[str, Actor] = field(default_factory=dict)  # "JNIM" -> the name it was bracketed after
 
     def note_place(self, country_code: str | None) -> None:
         """A place the document names: its country is a candidate for 'the document's state'."""
@@ -224,6 +225,67 @@ def name_tokens(head):
             break
         start -= 1
     return [doc[i] for i in range(start, head.i + 1)]
+
+
+_OPENING = {"(", "[", "{", '"', "“", "‘"}
+_CLOSING = {")", "]", "}", '"', "”", "’", ".", ",", ";", ":", "!", "?"}
+
+
+def _glued(left, right) -> bool:
+    """Two tokens written without a space between them, as parts of one word
+    ("Lashkar-e-Taiba", "Hay'at"), not a bracket; a possessive only inside a name that is
+    not a place's or a person's ("New People's Army", not "Iran's Revolutionary Guards")."""
+    if left.whitespace_ != "" or left.text in _OPENING or right.text in _CLOSING:
+        return False
+    if right.tag_ == "POS" or right.lower_ in ("'s", "’s"):
+        return left.pos_ == "PROPN" and left.ent_type_ not in ("GPE", "LOC", "NORP", "PERSON") and right.whitespace_ != ""
+    return True
+
+
+def _name_part(token) -> bool:
+    return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.pos_ in ("NOUN", "ADJ") and token.i > token.sent.start)
+
+
+def _connector_inside(doc, i: int, step: int) -> bool:
+    """A lower-case word inside a name ("for the Liberation of", "al", "wal"): followed, in
+    the direction of the walk, by a name part within two tokens."""
+    for k in (i + step, i + 2 * step):
+        if 0 <= k < len(doc) and doc[k].sent == doc[i].sent:
+            if _name_part(doc[k]):
+                return True
+            if doc[k].lower_ not in actor_words("name_connector"):
+                return False
+    return False
+
+
+def written_name(head):
+    """The whole proper name around `head` as written, where the parser or the entity
+    recogniser cut it: hyphenated parts ("Tehrik-i-Taliban Pakistan"), particles
+    ("Jama'at Nusrat al-Islam wal-Muslimin") and "of"/"for" phrases ("Democratic Forces for
+    the Liberation of Rwanda"). A bracket ends it. Returns a Span (maybe just the head)."""
+    doc = head.doc
+    start = end = head.i
+    sent = head.sent
+    while start - 1 >= sent.start:
+        prev = doc[start - 1]
+        possessive_in_name = prev.tag_ == "POS" and start - 2 >= sent.start and _glued(doc[start - 2], prev)
+        if _glued(prev, doc[start]) or _name_part(prev) or possessive_in_name or (
+                prev.lower_ in actor_words("name_connector") and _connector_inside(doc, start - 1, -1)):
+            start -= 1
+        else:
+            break
+    while end + 1 < sent.end:
+        nxt = doc[end + 1]
+        if _glued(doc[end], nxt) or _name_part(nxt) or (
+                nxt.lower_ in actor_words("name_connector") and _connector_inside(doc, end + 1, 1)):
+            end += 1
+        else:
+            break
+    while start < end and (doc[start].lower_ in actor_words("name_connector") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end].lower_ in actor_words("name_connector") or doc[end].is_punct):
+        end -= 1
+    return doc[start: end + 1]
 
 
 def _states_named_by(token, kb: ActorKB, when: dt.date | None) -> list[Actor]:
@@ -333,7 +395,10 @@ class Resolver:
         with its modifiers ("Kurdish insurgents", "tribal fighters")."""
         modifiers = [t for t in head.lefts if t.dep_ not in ("det", "nummod", "predet") and t.lower_ not in self._QUANTITY_WORDS]
         if modifiers:
-            words = head.doc[modifiers[0].i: head.i]
+            first = modifiers[0].i
+            while first > head.sent.start and _glued(head.doc[first - 1], head.doc[first]):
+                first -= 1  # "Al-Shabaab militants": the parser hangs only "Shabaab" on the noun
+            words = head.doc[first: head.i]
             for start in range(len(words)):
                 entry = self.kb.lookup(words[start:].text, on=when)  # "Lashkar-e-Taiba gunmen"
                 if entry is not None and entry.actor_type in ("group", "organization"):
@@ -516,6 +581,10 @@ class Resolver:
             self.seen.note_place(place.country_code)
             return None  # a town the model took for an organisation or a person ("near Badme")
         if ent.label_ == "ORG":
+            whole = written_name(head)
+            if whole.start <= ent.start and ent.end <= whole.end and len(whole) > len(ent) and any(
+                    _glued(a, b) and not (ent.start <= a.i and b.i < ent.end) for a, b in zip(whole, whole[1:])):
+                text = whole.text  # the recogniser cut a hyphenated name: "Tehrik" of "Tehrik-i-Jihad Sindh"
             name = re.sub(r"^(?:the)\s+", "", text, flags=re.I)
             if _DOCUMENT_WORDS & {w.lower() for w in name.split()}:
                 return None  # "the Treaty of Warsaw", "the Adana Agreement": documents, not actors
@@ -659,6 +728,74 @@ def pronoun(head, m: Mention) -> list[Actor] | None:
     return None
 
 
+def _bracketed_after(span):
+    """The single token in brackets right after `span` ("... Rwanda (FDLR)"), if any."""
+    doc = span.doc
+    k = span.end
+    if k + 2 < len(doc) + 0 and doc[k].text == "(" and doc[k + 2].text == ")" and doc[k + 1].text[:1].isupper():
+        return doc[k + 1]
+    return None
+
+
+def _name_before_bracket(head):
+    """'JNIM' in "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the written name before its bracket."""
+    doc = head.doc
+    if head.i < 2 or head.i + 1 >= len(doc) or doc[head.i - 1].text != "(" or doc[head.i + 1].text != ")":
+        return None
+    before = doc[head.i - 2]
+    if not _name_part(before):
+        return None  # "the United Nations mission (MONUSCO)": the bracket names more than the words before it
+    span = written_name(before)
+    return span if len(span) else None
+
+
+def _trim_to_acronym(span, acronym: str):
+    """'Hamas and the Popular Front for the Liberation of Palestine (PFLP)': a name before a
+    bracket runs back only as far as its acronym allows (one capitalised word per letter)."""
+    capitals = [t for t in span if t.text[:1].isupper()]
+    ands = [t for t in span if t.lower_ == "and"]
+    if ands and len(capitals) > len(acronym):
+        span = span.doc[ands[-1].i + 1: span.end]
+        while len(span) > 1 and span[0].lower_ in actor_words("name_connector"):
+            span = span.doc[span.start + 1: span.end]
+    return span
+
+
+def bracketed_acronym(head, m: Mention) -> list[Actor] | None:
+    """'Jama'at Nusrat al-Islam wal-Muslimin (JNIM)', 'the Democratic Forces for the Liberation
+    of Rwanda (FDLR)': one actor, the full written name (or the KB's, when it knows the name or
+    the acronym); the bracketed acronym becomes its alias for the rest of the document."""
+    if head.pos_ != "PROPN":
+        return None
+    name = _name_before_bracket(head)
+    acronym = head if name is not None else None
+    if name is None:
+        name = written_name(head)
+        acronym = _bracketed_after(name)
+    if acronym is None or not acronym.text.isupper() or len(acronym.text) < 2 or not _name_part(name[-1]):
+        return None
+    name = _trim_to_acronym(name, acronym.text)
+    text = re.sub(r"^the\s+", "", name.text, flags=re.I)
+    entry = m.kb.lookup(text, on=m.when) or m.kb.lookup(acronym.text, on=m.when)
+    if entry is not None and entry.actor_type in ("state", "person"):
+        entry = None if m.kb.lookup(text, on=m.when) is None else entry
+    if entry is not None:
+        actor = from_entry(entry)
+    else:  # an organisation the KB does not know: its full written name, its country if the name has one
+        states = [e for e in (m.kb.adjective(t.text, on=m.when) or m.kb.lookup(t.text, on=m.when) for t in name if _name_part(t))
+                  if e is not None and e.actor_type == "state"]
+        actor = Actor(text, "organization", states[0].country_code if states else None)
+    m.seen.acronyms[acronym.text] = actor
+    m.seen.note(actor, acronym.text)
+    return [m.seen.note(actor, text)]
+
+
+def document_acronym(head, m: Mention) -> list[Actor] | None:
+    """'JNIM' after "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the document's own alias."""
+    actor = m.seen.acronyms.get(head.text)
+    return [m.seen.note(actor, head.text)] if actor is not None else None
+
+
 def apposed_name(head, m: Mention) -> list[Actor] | None:
     """The name in apposition is the actor: 'The spokesman of X, Ivan Petrov, said' -> the
     person; 'the militant group Ansar Dine', 'the rebel group M12' -> the group, by its full
@@ -694,7 +831,12 @@ def known_name(head, m: Mention) -> list[Actor] | None:
     proper-name tokens ending at the head ('UN General Assembly')."""
     ent = m.entity(head)
     text = _span_text(name_tokens(head))
-    for surface in (ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
+    whole = None
+    if head.pos_ == "PROPN":  # "Tehrik-i-Taliban Pakistan", not "Pakistan"
+        span = written_name(head)
+        if ent is None or (span.start <= ent.start and ent.end <= span.end):  # "the People's Republic of China" stays
+            whole = span.text if span.text not in (text, ent.text if ent is not None else None) else None
+    for surface in (whole, ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
         if surface:
             actor = m.resolver._lookup(surface, m.when)
             if actor is not None:
@@ -880,6 +1022,8 @@ RESOLUTION_STRATEGIES = (
     counted_group,
     not_an_actor_entity,
     pronoun,
+    bracketed_acronym,
+    document_acronym,
     apposed_name,
     the_two_parties,
     known_name,
