@@ -379,3 +379,23 @@ def test_known_rwandan_group_in_brackets(events):
     found = events("On 3 May 2012, the Democratic Forces for the Liberation of Rwanda (FDLR) attacked "
                    "villages in North Kivu. On 5 May 2012, the FDLR denied the accusation.")
     assert {src for _, src, _ in found} == {"Democratic Forces for the Liberation of Rwanda"}
+
+
+# --- titles and documents are never actors (issue 7, item 5) ----------------------------
+
+
+@pytest.mark.parametrize("text, word", [
+    ("In 1978 the two states signed the Treaty of Friendship and Cooperation.", "Treaty"),
+    ("The Charter was adopted by the assembly.", "Charter"),
+    ("Both sides invoked the Soviet-Afghan Treaty.", "Treaty"),
+    ("The Tashkent Declaration ended the war.", "Declaration"),
+])
+def test_document_title_is_no_actor(parse, resolver, text, word):
+    assert run(A.document_title, parse, resolver, text, word) == []
+    assert Resolver(resolver.kb).resolve(token(parse(text), word)) == []
+
+
+def test_document_title_leaves_the_issuer_of_a_resolution(parse, resolver):
+    found = resolver.resolve(token(parse("UN General Assembly Resolution 377 condemned the invasion."), "Resolution"))
+    assert names(found) == ["United Nations General Assembly"]
+    assert run(A.document_title, parse, resolver, "The agreement collapsed.", "agreement") is None

@@ -861,6 +861,16 @@ def issuer_of_document(head, m: Mention) -> list[Actor] | None:
     return [issuer] if issuer is not None else None
 
 
+def document_title(head, m: Mention) -> list[Actor] | None:
+    """A title of a document or an episode is never an actor: 'the Treaty of Friendship and
+    Cooperation', 'the Charter', 'the Tashkent Declaration', 'the Soviet-Afghan Treaty'
+    (a capitalised head from the document_word class; the body that issued a resolution is
+    found before, by issuer_of_document)."""
+    if head.text[:1].isupper() and head.lemma_.lower() in _DOCUMENT_WORDS | {w + "s" for w in _DOCUMENT_WORDS}:
+        return []
+    return None
+
+
 def demonym_as_noun(head, m: Mention) -> list[Actor] | None:
     """'the Palestinians', 'Israelis': a capitalised demonym used as a noun is its state."""
     entry = m.kb.adjective(head.text, on=m.when)
@@ -1029,6 +1039,7 @@ RESOLUTION_STRATEGIES = (
     known_name,
     whole_single_name,
     issuer_of_document,
+    document_title,
     demonym_as_noun,
     state_organ,
     organ_of_the_documents_state,
