@@ -351,6 +351,28 @@ class Resolver:
     def __init__(self, kb: ActorKB, seen: DocumentActors | None = None) -> None:
         self.kb = kb
         self.seen = seen or DocumentActors(kb)
+        self._written: tuple = (None, {})  # (sentence, {token index: its written name})
+        self._entities: tuple = (None, {})  # (sentence, {token index: its entity span})
+
+    def entity(self, token):
+        """`entity_of(token)` from a table built once per sentence (doc.ents builds new spans
+        on every access, and strategies ask for entities many times)."""
+        doc, table = self._entities
+        if doc is not token.doc:
+            doc, table = token.doc, {i: ent for ent in token.doc.ents for i in range(ent.start, ent.end)}
+            self._entities = (doc, table)
+        return table.get(token.i) if token.ent_type_ else None
+
+    def written_name(self, head):
+        """`written_name(head)`, computed once per token of the current sentence: extraction
+        resolves the same phrase many times."""
+        doc, cache = self._written
+        if doc is not head.doc:
+            doc, cache = head.doc, {}
+            self._written = (doc, cache)
+        if head.i not in cache:
+            cache[head.i] = written_name(head)
+        return cache[head.i]
 
     # -- public -----------------------------------------------------------------
     def resolve(self, head, when: dt.date | None = None, avoid: tuple | list = ()) -> list[Actor]:
@@ -581,7 +603,7 @@ class Resolver:
             self.seen.note_place(place.country_code)
             return None  # a town the model took for an organisation or a person ("near Badme")
         if ent.label_ == "ORG":
-            whole = written_name(head)
+            whole = self.written_name(head)
             if whole.start <= ent.start and ent.end <= whole.end and len(whole) > len(ent) and any(
                     _glued(a, b) and not (ent.start <= a.i and b.i < ent.end) for a, b in zip(whole, whole[1:])):
                 text = whole.text  # the recogniser cut a hyphenated name: "Tehrik" of "Tehrik-i-Jihad Sindh"
@@ -675,7 +697,6 @@ class Mention:
     resolver: "Resolver"
     when: dt.date | None = None
     avoid: tuple = ()
-    _entities: dict = field(default_factory=dict)
 
     @property
     def kb(self) -> ActorKB:
@@ -686,10 +707,8 @@ class Mention:
         return self.resolver.seen
 
     def entity(self, token):
-        """`entity_of(token)`, computed once per token (strategies ask for it repeatedly)."""
-        if token.i not in self._entities:
-            self._entities[token.i] = entity_of(token)
-        return self._entities[token.i]
+        """`entity_of(token)`, from the resolver's table for the sentence."""
+        return self.resolver.entity(token)
 
 
 def resolve_mention(head, mention: Mention) -> list[Actor]:
@@ -745,7 +764,7 @@ def _name_before_bracket(head):
     before = doc[head.i - 2]
     if not _name_part(before):
         return None  # "the United Nations mission (MONUSCO)": the bracket names more than the words before it
-    span = written_name(before)
+    span = written_name(before)  # rare: only before a bracket
     return span if len(span) else None
 
 
@@ -765,12 +784,13 @@ def bracketed_acronym(head, m: Mention) -> list[Actor] | None:
     """'Jama'at Nusrat al-Islam wal-Muslimin (JNIM)', 'the Democratic Forces for the Liberation
     of Rwanda (FDLR)': one actor, the full written name (or the KB's, when it knows the name or
     the acronym); the bracketed acronym becomes its alias for the rest of the document."""
-    if head.pos_ != "PROPN":
-        return None
+    doc = head.doc
+    if head.pos_ != "PROPN" or not any(t.text == "(" for t in doc[max(head.i - 1, 0): head.i + 12]):
+        return None  # no bracket near (a cheap test: this runs for every proper noun)
     name = _name_before_bracket(head)
     acronym = head if name is not None else None
     if name is None:
-        name = written_name(head)
+        name = m.resolver.written_name(head)
         acronym = _bracketed_after(name)
     if acronym is None or not acronym.text.isupper() or len(acronym.text) < 2 or not _name_part(name[-1]):
         return None
@@ -833,7 +853,7 @@ def known_name(head, m: Mention) -> list[Actor] | None:
     text = _span_text(name_tokens(head))
     whole = None
     if head.pos_ == "PROPN":  # "Tehrik-i-Taliban Pakistan", not "Pakistan"
-        span = written_name(head)
+        span = m.resolver.written_name(head)
         if ent is None or (span.start <= ent.start and ent.end <= span.end):  # "the People's Republic of China" stays
             whole = span.text if span.text not in (text, ent.text if ent is not None else None) else None
     for surface in (whole, ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
