@@ -4,8 +4,13 @@ Users complain most about actors left as raw strings or attributed to the
 wrong party, so resolution is strict: a phrase becomes an actor only when the
 knowledge base knows it, when the text names a person or organisation (a
 named entity), or when it refers back to one already seen in the document
-("Lavrov" after "Sergey Lavrov", "he", "the minister"). Anything else (common
-nouns such as "militants", places such as "Gaza") is not an actor.
+("Lavrov" after "Sergey Lavrov", "he", "the minister"), or when it is a group
+noun ("villagers", "Kurdish rebels") or a state organ ("Nigerian police"; bare
+"police" is the document's state when the document names only one). Places
+("Gaza") and titles of documents ("the Charter") are not actors.
+
+Resolution is an ordered tuple of small named strategies, RESOLUTION_STRATEGIES
+at the end of this module; each has its own tests in tests/test_actors.py.
 """
 
 from __future__ import annotations
