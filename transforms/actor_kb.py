@@ -347,6 +347,7 @@ class ActorKB:
 
         self._organs = [(_ci_key(p), t, n) for p, t, n in state_organs]
         self._organ_set = {p for p, _, _ in self._organs}
+        self._organ_types = {p: t for p, t, _ in self._organs}
 
         for table in (self._index, self._adjectives):
             for key, cands in table.items():
@@ -480,6 +481,18 @@ class ActorKB:
             if words[n] == "of" and " ".join(words[:n]) in self._organ_set:
                 return True
         return False
+
+    def state_organ_type(self, head_phrase: str) -> str | None:
+        """The actor_type of the state organ the phrase ends in ("state" for "security
+        forces", "person" for "a diplomat"), the longest matching pattern deciding; None
+        when the phrase is no state organ."""
+        words = _ci_key(head_phrase).split(" ")
+        types = self._organ_types
+        for n in range(len(words)):
+            found = types.get(" ".join(words[n:]))
+            if found:
+                return found
+        return None
 
     def state_organs(self) -> list[tuple[str, str, str]]:
         """(pattern, actor_type, notes) rows of state_organs.csv, patterns lower-cased."""

@@ -4,8 +4,13 @@ Users complain most about actors left as raw strings or attributed to the
 wrong party, so resolution is strict: a phrase becomes an actor only when the
 knowledge base knows it, when the text names a person or organisation (a
 named entity), or when it refers back to one already seen in the document
-("Lavrov" after "Sergey Lavrov", "he", "the minister"). Anything else (common
-nouns such as "militants", places such as "Gaza") is not an actor.
+("Lavrov" after "Sergey Lavrov", "he", "the minister"), or when it is a group
+noun ("villagers", "Kurdish rebels") or a state organ ("Nigerian police"; bare
+"police" is the document's state when the document names only one). Places
+("Gaza") and titles of documents ("the Charter") are not actors.
+
+Resolution is an ordered tuple of small named strategies, RESOLUTION_STRATEGIES
+at the end of this module; each has its own tests in tests/test_actors.py.
 """
 
 from __future__ import annotations
@@ -40,16 +45,31 @@ class Actor:
     country_code: str | None
 
 
-@lru_cache(maxsize=1)
-def _group_rows() -> tuple[dict, ...]:
-    path = Path(__file__).parent / "data" / "actors" / "group_nouns.csv"
+def _read_rows(name: str) -> tuple[dict, ...]:
+    """The rows of a CSV under data/actors/, comment lines (#) skipped."""
+    path = Path(__file__).parent / "data" / "actors" / name
     lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
     return tuple(csv.DictReader(lines))
 
 
 @lru_cache(maxsize=1)
+def _group_rows() -> tuple[dict, ...]:
+    return _read_rows("group_nouns.csv")
+
+
+@lru_cache(maxsize=None)
+def actor_words(word_class: str) -> frozenset[str]:
+    """A closed vocabulary of actor resolution (transforms/data/actors/actor_words.csv)."""
+    table: dict[str, set[str]] = {}
+    for row in _read_rows("actor_words.csv"):
+        table.setdefault(row["class"].strip(), set()).add(row["word"].strip().lower())
+    return frozenset(table[word_class])  # KeyError for an unknown class: a typo cannot empty a rule
+
+
+@lru_cache(maxsize=1)
 def group_nouns() -> frozenset[str]:
-    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv)."""
+    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv); a row
+    of several words ("armed man") needs its modifiers before the noun."""
     return frozenset(row["noun"].strip().lower() for row in _group_rows())
 
 
@@ -58,10 +78,37 @@ def _crowd_nouns() -> frozenset[str]:
     return frozenset(row["noun"].strip().lower() for row in _group_rows() if (row.get("civilian") or "").strip() == "yes")
 
 
+def singular(word: str) -> str:
+    """A plural noun's singular, for nouns of people: 'fishermen' -> 'fisherman',
+    'militias' -> 'militia', 'youths' -> 'youth' (the tagger's lemma is not always there:
+    "Gunmen" at the start of a sentence is tagged as a proper noun)."""
+    word = word.lower()
+    if word.endswith("men") and len(word) > 4:
+        return word[:-3] + "man"
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def is_civilian_crowd(actor: "Actor") -> bool:
-    """Protesters, rioters, crowds: their violence is coded as rioting, not as an armed attack."""
-    # group names end in the noun as written ("Iraqi protesters"); compare without a plural -s
-    return actor.actor_type == "group" and actor.name.split()[-1].rstrip("s") in {n.rstrip("s") for n in _crowd_nouns()}
+    """Protesters, rioters, crowds, villagers: their violence is coded as rioting, not as an armed attack."""
+    # group names end in the noun as written ("Iraqi protesters", "fishermen")
+    last = actor.name.split()[-1].lower() if actor.name else ""
+    return actor.actor_type == "group" and (last in _crowd_nouns() or singular(last) in _crowd_nouns())
+
+
+def group_noun_of(head) -> str | None:
+    """The group_nouns.csv row that `head` names, if any: 'gunmen' -> 'gunman', 'unknown armed
+    men' -> 'armed man'; 'men' alone is no group."""
+    forms = {head.lemma_.lower(), singular(head.text)}
+    modifiers = {t.lower_ for t in head.lefts if t.dep_ in ("amod", "compound")}
+    for noun in group_nouns():
+        *before, last = noun.split()
+        if last in forms and all(word in modifiers for word in before):
+            return noun
+    return None
 
 
 @lru_cache(maxsize=4)
@@ -86,6 +133,17 @@ class DocumentActors:
     aliases: dict[Actor, set[str]] = field(default_factory=dict)
     recent: list[Actor] = field(default_factory=list)
     roles: dict[str, Actor] = field(default_factory=dict)  # "minister" -> last person with that title
+    place_countries: list[str] = field(default_factory=list)  # ISO3 of places named so far ("in Maiduguri")
+    acronyms: dict[str, Actor] = field(default_factory=dict)  # "JNIM" -> the name it was bracketed after
+
+    def note_place(self, country_code: str | None) -> None:
+        """A place the document names: its country is a candidate for 'the document's state'."""
+        if country_code and country_code not in self.place_countries:
+            self.place_countries.append(country_code)
+
+    def countries(self) -> set[str]:
+        """The countries the document has named so far: its states and the countries of its places."""
+        return {a.country_code for a in self.recent if a.actor_type == "state" and a.country_code} | set(self.place_countries)
 
     def note(self, actor: Actor, surface: str | None) -> Actor:
         """Record a mention (for aliases and recency) and return the actor."""
@@ -174,6 +232,67 @@ def name_tokens(head):
     return [doc[i] for i in range(start, head.i + 1)]
 
 
+_OPENING = {"(", "[", "{", '"', "“", "‘"}
+_CLOSING = {")", "]", "}", '"', "”", "’", ".", ",", ";", ":", "!", "?"}
+
+
+def _glued(left, right) -> bool:
+    """Two tokens written without a space between them, as parts of one word
+    ("Lashkar-e-Taiba", "Hay'at"), not a bracket; a possessive only inside a name that is
+    not a place's or a person's ("New People's Army", not "Iran's Revolutionary Guards")."""
+    if left.whitespace_ != "" or left.text in _OPENING or right.text in _CLOSING:
+        return False
+    if right.tag_ == "POS" or right.lower_ in ("'s", "’s"):
+        return left.pos_ == "PROPN" and left.ent_type_ not in ("GPE", "LOC", "NORP", "PERSON") and right.whitespace_ != ""
+    return True
+
+
+def _name_part(token) -> bool:
+    return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.pos_ in ("NOUN", "ADJ") and token.i > token.sent.start)
+
+
+def _connector_inside(doc, i: int, step: int) -> bool:
+    """A lower-case word inside a name ("for the Liberation of", "al", "wal"): followed, in
+    the direction of the walk, by a name part within two tokens."""
+    for k in (i + step, i + 2 * step):
+        if 0 <= k < len(doc) and doc[k].sent == doc[i].sent:
+            if _name_part(doc[k]):
+                return True
+            if doc[k].lower_ not in actor_words("name_connector"):
+                return False
+    return False
+
+
+def written_name(head):
+    """The whole proper name around `head` as written, where the parser or the entity
+    recogniser cut it: hyphenated parts ("Tehrik-i-Taliban Pakistan"), particles
+    ("Jama'at Nusrat al-Islam wal-Muslimin") and "of"/"for" phrases ("Democratic Forces for
+    the Liberation of Rwanda"). A bracket ends it. Returns a Span (maybe just the head)."""
+    doc = head.doc
+    start = end = head.i
+    sent = head.sent
+    while start - 1 >= sent.start:
+        prev = doc[start - 1]
+        possessive_in_name = prev.tag_ == "POS" and start - 2 >= sent.start and _glued(doc[start - 2], prev)
+        if _glued(prev, doc[start]) or _name_part(prev) or possessive_in_name or (
+                prev.lower_ in actor_words("name_connector") and _connector_inside(doc, start - 1, -1)):
+            start -= 1
+        else:
+            break
+    while end + 1 < sent.end:
+        nxt = doc[end + 1]
+        if _glued(doc[end], nxt) or _name_part(nxt) or (
+                nxt.lower_ in actor_words("name_connector") and _connector_inside(doc, end + 1, 1)):
+            end += 1
+        else:
+            break
+    while start < end and (doc[start].lower_ in actor_words("name_connector") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end].lower_ in actor_words("name_connector") or doc[end].is_punct):
+        end -= 1
+    return doc[start: end + 1]
+
+
 def _states_named_by(token, kb: ActorKB, when: dt.date | None) -> list[Actor]:
     """States that a modifier names ("Russian", "Israeli and Egyptian", "Russia's")."""
     states = []
@@ -237,6 +356,28 @@ class Resolver:
     def __init__(self, kb: ActorKB, seen: DocumentActors | None = None) -> None:
         self.kb = kb
         self.seen = seen or DocumentActors(kb)
+        self._written: tuple = (None, {})  # (sentence, {token index: its written name})
+        self._entities: tuple = (None, {})  # (sentence, {token index: its entity span})
+
+    def entity(self, token):
+        """`entity_of(token)` from a table built once per sentence (doc.ents builds new spans
+        on every access, and strategies ask for entities many times)."""
+        doc, table = self._entities
+        if doc is not token.doc:
+            doc, table = token.doc, {i: ent for ent in token.doc.ents for i in range(ent.start, ent.end)}
+            self._entities = (doc, table)
+        return table.get(token.i) if token.ent_type_ else None
+
+    def written_name(self, head):
+        """`written_name(head)`, computed once per token of the current sentence: extraction
+        resolves the same phrase many times."""
+        doc, cache = self._written
+        if doc is not head.doc:
+            doc, cache = head.doc, {}
+            self._written = (doc, cache)
+        if head.i not in cache:
+            cache[head.i] = written_name(head)
+        return cache[head.i]
 
     # -- public -----------------------------------------------------------------
     def resolve(self, head, when: dt.date | None = None, avoid: tuple | list = ()) -> list[Actor]:
@@ -271,90 +412,7 @@ class Resolver:
 
     def _resolve_one(self, head, when: dt.date | None, avoid: tuple = ()) -> list[Actor]:
         """Actors of one conjunct; a list because "the two countries" names two."""
-        lower = head.lower_
-        if head.ent_type_ in _NOT_ACTOR_LABELS:
-            return []  # "in May" is a month, not Theresa May
-        if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
-            actor = self._pronoun(head, avoid)
-            return [actor] if actor else []
-        # appositive name: "The spokesman of X, Ivan Petrov, said" -> the person
-        for child in head.children:
-            if child.dep_ == "appos" and entity_of(child) is not None and entity_of(child).label_ == "PERSON":
-                return self._resolve_one(child, when, avoid)
-        pair = self._the_two(head)
-        if pair:
-            return pair
-        ent = entity_of(head)
-        text = _span_text(name_tokens(head))
-        for surface in (ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
-            if surface:
-                actor = self._lookup(surface, when)
-                if actor is not None:
-                    return [self.seen.note(actor, surface)]
-        if head.pos_ == "PROPN" and len(name_tokens(head)) == 1 and (ent is None or len(ent) == 1):
-            # the last word alone only when it is the whole name ("the National Congress" is not "Congress")
-            actor = self._lookup(head.text, when)
-            if actor is not None:
-                return [self.seen.note(actor, head.text)]
-        issuer = self._issuer(head, when)
-        if issuer is not None:
-            return [issuer]
-        # demonym as a noun: "the Palestinians", "Israelis"
-        entry = self.kb.adjective(head.text, on=when)
-        if entry is not None and head.pos_ in ("PROPN", "NOUN") and head.text[0].isupper():
-            return [self.seen.note(from_entry(entry), head.text)]
-        organ = self._state_organ(head, ent, when)
-        if organ:
-            return organ
-        # a title without a name: "the Russian President" -> the office holder on that date;
-        # "the Shah", "the Pope": titles held in one country only
-        role = _title_role(head, self.kb)
-        if role and (ent is None or ent.label_ != "PERSON"):
-            state = country_from_modifiers(head, self.kb, when)
-            entry = self.kb.office_holder(role, state.country_code if state else None, when) if (state or self._definite(head)) else None
-            if entry is not None:
-                return [self.seen.note(from_entry(entry), _span_text([t for t in head.subtree if t.dep_ != "det"]))]
-            if self._definite(head) and head.pos_ == "NOUN" and state is None:
-                actor = self._last_with_role(role)
-                if actor is not None:
-                    return [actor]
-        if head.lemma_.lower() in _GENERIC_TITLES and self._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
-            if not states_from_modifiers(head, self.kb, when):
-                actor = self._last_with_title_word(head.lemma_.lower())
-                return [actor] if actor else []
-        # (an unknown holder of a national office, "the Iranian ambassador", falls through to its state below)
-        if ent is not None and ent.label_ in _ENTITY_LABELS:
-            actor = self._from_entity(ent, head, when)
-            if actor is not None:
-                return [actor]
-        if head.pos_ in ("PROPN", "NOUN") and (ent is None or len(ent) == 1) and head.text[:1].isupper() and head.dep_ not in ("compound",):
-            # a bare surname, sometimes mis-tagged as a common noun at the start of a sentence
-            known = self.seen.person_by_surname(head.text)
-            entry = None if known else self.kb.person_by_surname(head.text, when)
-            if known or entry:
-                return [self.seen.note(known or from_entry(entry), head.text)]
-        # "members of Egyptian Islamic Jihad", "representatives of the PLO": the body they belong to
-        if head.lemma_.lower() in _PARTITIVE:
-            body = next((c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
-                         for c in p.children if c.dep_ == "pobj"), None)
-            if body is not None:
-                found = self.resolve(body, when)
-                if found:
-                    return found
-        # a generic collective: "militants", "Kurdish rebels", "Iraqi protesters"
-        if head.pos_ == "NOUN" and head.lemma_.lower() in group_nouns():
-            return [self._group(head, when)]
-        # a common noun with a state adjective: "Syrian air defences", "Indian troops", "a Russian Su-24"
-        if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (ent is None or ent.label_ in ("PRODUCT", "ORG", "NORP"))):
-            # for names, only a nationality adjective counts ("a Russian Su-24"), not a
-            # place in the name ("the Algiers Agreement" is not Algeria's)
-            states = states_from_modifiers(head, self.kb, when) if head.pos_ == "NOUN" else [
-                s for child in head.lefts
-                if child.dep_ == "amod" or (child.dep_ == "compound" and child.ent_type_ == "NORP")
-                for s in _states_named_by(child, self.kb, when)]
-            if states and not self._is_place_noun(head):
-                return [self.seen.note(s, _span_text(list(head.subtree))) for s in states]
-        return []
+        return resolve_mention(head, Mention(self, when, tuple(avoid)))
 
     _QUANTITY_WORDS = word_class("quantity_word")
 
@@ -364,7 +422,10 @@ class Resolver:
         with its modifiers ("Kurdish insurgents", "tribal fighters")."""
         modifiers = [t for t in head.lefts if t.dep_ not in ("det", "nummod", "predet") and t.lower_ not in self._QUANTITY_WORDS]
         if modifiers:
-            words = head.doc[modifiers[0].i: head.i]
+            first = modifiers[0].i
+            while first > head.sent.start and _glued(head.doc[first - 1], head.doc[first]):
+                first -= 1  # "Al-Shabaab militants": the parser hangs only "Shabaab" on the noun
+            words = head.doc[first: head.i]
             for start in range(len(words)):
                 entry = self.kb.lookup(words[start:].text, on=when)  # "Lashkar-e-Taiba gunmen"
                 if entry is not None and entry.actor_type in ("group", "organization"):
@@ -380,12 +441,41 @@ class Resolver:
                 if entry is not None and entry.actor_type in ("group", "organization"):
                     return self.seen.note(from_entry(entry), _span_text(list(head.subtree)[:8]))
         states = states_from_modifiers(head, self.kb, when)
-        modifiers = [t.text if t.ent_type_ in ("NORP", "GPE") or t.pos_ == "PROPN" else t.lower_
+        modifiers = [self._modifier_as_written(t)
                      for t in head.lefts
                      if t.dep_ in ("amod", "compound") and t.lower_ not in self._QUANTITY_WORDS and t.pos_ != "NUM"]
+        if not states:
+            states = [from_entry(e) for e in (self.kb.adjective(w, on=when) for w in modifiers)
+                      if e is not None and e.actor_type == "state"][:1]  # "South Korean students"
+        country = states[0].country_code if states else self._country_of_place_after(head)
         name = " ".join([*modifiers[-2:], head.lower_])
-        actor = Actor(name, "group", states[0].country_code if states else None)
+        actor = Actor(name, "group", country)
         return self.seen.note(actor, _span_text([t for t in head.subtree if t.dep_ not in ("det", "relcl", "prep")][:6]))
+
+    @staticmethod
+    def _modifier_as_written(token) -> str:
+        """A modifier of a group noun as it is written: a nationality keeps its case and its
+        whole name ("South Korean" in "South Korean students"), a common word is lower-cased."""
+        ent = entity_of(token)
+        if ent is not None and ent.label_ in ("NORP", "GPE") and ent.end == token.i + 1:
+            return ent.text
+        return token.text if token.ent_type_ in ("NORP", "GPE") or token.pos_ == "PROPN" else token.lower_
+
+    def _country_of_place_after(self, head) -> str | None:
+        """'students in Lagos', 'residents of Kano': the country of the place the group is in."""
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "of", "from"):
+                continue
+            for obj in prep.children:
+                ent = entity_of(obj) if obj.dep_ == "pobj" else None
+                if ent is not None and ent.label_ in ("GPE", "LOC"):
+                    entry = self.kb.lookup(ent.text)
+                    if entry is not None and entry.actor_type == "state":
+                        return entry.country_code  # "in Nairobi", "in Kenya"
+                    place = resolve_place(strip_titles(ent.text))
+                    if place is not None and place.country_code:
+                        return place.country_code
+        return None
 
     _ISSUED = word_class("issued_document")
 
@@ -513,9 +603,15 @@ class Resolver:
         parent = self._parent_of_organ(head, when)
         if parent is not None:
             return self.seen.note(parent, text)
-        if len(ent) <= 2 and resolve_place(strip_titles(text)) is not None:
+        place = resolve_place(strip_titles(text)) if len(ent) <= 2 else None
+        if place is not None:
+            self.seen.note_place(place.country_code)
             return None  # a town the model took for an organisation or a person ("near Badme")
         if ent.label_ == "ORG":
+            whole = self.written_name(head)
+            if whole.start <= ent.start and ent.end <= whole.end and len(whole) > len(ent) and any(
+                    _glued(a, b) and not (ent.start <= a.i and b.i < ent.end) for a, b in zip(whole, whole[1:])):
+                text = whole.text  # the recogniser cut a hyphenated name: "Tehrik" of "Tehrik-i-Jihad Sindh"
             name = re.sub(r"^(?:the)\s+", "", text, flags=re.I)
             if _DOCUMENT_WORDS & {w.lower() for w in name.split()}:
                 return None  # "the Treaty of Warsaw", "the Adana Agreement": documents, not actors
@@ -583,3 +679,400 @@ class Resolver:
             if entry is not None and entry.actor_type == "state":
                 return from_entry(entry)
         return None
+
+
+# -- resolution strategies -------------------------------------------------------
+#
+# A phrase is resolved by the first strategy, in RESOLUTION_STRATEGIES order, that
+# has an answer. Each is a small function `(head, mention) -> list[Actor] | None`:
+#   None          no opinion, the next strategy is tried;
+#   []            decided: the phrase names no actor (nothing later is tried);
+#   [actor, ...]  the actors the phrase names.
+# The order is the design: a pronoun before a name, a known name before a guess
+# from the parse, a title before a bare surname, a group noun before "any noun with
+# a state adjective". Add a rule as a new function at the place where it belongs.
+
+
+@dataclass
+class Mention:
+    """What a strategy knows besides the head token: the resolver (the knowledge base
+    and the actors the document has named so far), the date of the event, and the
+    actors a pronoun here cannot refer to."""
+
+    resolver: "Resolver"
+    when: dt.date | None = None
+    avoid: tuple = ()
+
+    @property
+    def kb(self) -> ActorKB:
+        return self.resolver.kb
+
+    @property
+    def seen(self) -> DocumentActors:
+        return self.resolver.seen
+
+    def entity(self, token):
+        """`entity_of(token)`, from the resolver's table for the sentence."""
+        return self.resolver.entity(token)
+
+
+def resolve_mention(head, mention: Mention) -> list[Actor]:
+    """The answer of the first strategy that has one; no strategy, no actor."""
+    for strategy in RESOLUTION_STRATEGIES:
+        found = strategy(head, mention)
+        if found is not None:
+            return found
+    return []
+
+
+def counted_group(head, m: Mention) -> list[Actor] | None:
+    """'a group of youths', 'dozens of protesters', 'hundreds of students and teachers': the
+    actor is what is counted, not the quantity (tried before the number check, since the
+    model tags 'Dozens' as a cardinal)."""
+    if head.lemma_.lower() not in actor_words("counted_group") and singular(head.text) not in actor_words("counted_group"):
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            counted = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if counted is not None:
+                return m.resolver.resolve(counted, m.when, m.avoid) or None
+    return None
+
+
+def not_an_actor_entity(head, m: Mention) -> list[Actor] | None:
+    """A date, a number or an amount is never an actor: "in May" is a month, not Theresa May."""
+    return [] if head.ent_type_ in _NOT_ACTOR_LABELS else None
+
+
+def pronoun(head, m: Mention) -> list[Actor] | None:
+    """'he', 'its': the latest person, or state/organisation, that the clause allows."""
+    if head.pos_ == "PRON" or head.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS:
+        actor = m.resolver._pronoun(head, m.avoid)
+        return [actor] if actor else []
+    return None
+
+
+def _bracketed_after(span):
+    """The single token in brackets right after `span` ("... Rwanda (FDLR)"), if any."""
+    doc = span.doc
+    k = span.end
+    if k + 2 < len(doc) + 0 and doc[k].text == "(" and doc[k + 2].text == ")" and doc[k + 1].text[:1].isupper():
+        return doc[k + 1]
+    return None
+
+
+def _name_before_bracket(head):
+    """'JNIM' in "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the written name before its bracket."""
+    doc = head.doc
+    if head.i < 2 or head.i + 1 >= len(doc) or doc[head.i - 1].text != "(" or doc[head.i + 1].text != ")":
+        return None
+    before = doc[head.i - 2]
+    if not _name_part(before):
+        return None  # "the United Nations mission (MONUSCO)": the bracket names more than the words before it
+    span = written_name(before)  # rare: only before a bracket
+    return span if len(span) else None
+
+
+def _trim_to_acronym(span, acronym: str):
+    """'Hamas and the Popular Front for the Liberation of Palestine (PFLP)': a name before a
+    bracket runs back only as far as its acronym allows (one capitalised word per letter)."""
+    capitals = [t for t in span if t.text[:1].isupper()]
+    ands = [t for t in span if t.lower_ == "and"]
+    if ands and len(capitals) > len(acronym):
+        span = span.doc[ands[-1].i + 1: span.end]
+        while len(span) > 1 and span[0].lower_ in actor_words("name_connector"):
+            span = span.doc[span.start + 1: span.end]
+    return span
+
+
+def bracketed_acronym(head, m: Mention) -> list[Actor] | None:
+    """'Jama'at Nusrat al-Islam wal-Muslimin (JNIM)', 'the Democratic Forces for the Liberation
+    of Rwanda (FDLR)': one actor, the full written name (or the KB's, when it knows the name or
+    the acronym); the bracketed acronym becomes its alias for the rest of the document."""
+    doc = head.doc
+    if head.pos_ != "PROPN" or not any(t.text == "(" for t in doc[max(head.i - 1, 0): head.i + 12]):
+        return None  # no bracket near (a cheap test: this runs for every proper noun)
+    name = _name_before_bracket(head)
+    acronym = head if name is not None else None
+    if name is None:
+        name = m.resolver.written_name(head)
+        acronym = _bracketed_after(name)
+    if acronym is None or not acronym.text.isupper() or len(acronym.text) < 2 or not _name_part(name[-1]):
+        return None
+    name = _trim_to_acronym(name, acronym.text)
+    text = re.sub(r"^the\s+", "", name.text, flags=re.I)
+    entry = m.kb.lookup(text, on=m.when) or m.kb.lookup(acronym.text, on=m.when)
+    if entry is not None and entry.actor_type in ("state", "person"):
+        entry = None if m.kb.lookup(text, on=m.when) is None else entry
+    if entry is not None:
+        actor = from_entry(entry)
+    else:  # an organisation the KB does not know: its full written name, its country if the name has one
+        states = [e for e in (m.kb.adjective(t.text, on=m.when) or m.kb.lookup(t.text, on=m.when) for t in name if _name_part(t))
+                  if e is not None and e.actor_type == "state"]
+        actor = Actor(text, "organization", states[0].country_code if states else None)
+    m.seen.acronyms[acronym.text] = actor
+    m.seen.note(actor, acronym.text)
+    return [m.seen.note(actor, text)]
+
+
+def document_acronym(head, m: Mention) -> list[Actor] | None:
+    """'JNIM' after "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the document's own alias."""
+    actor = m.seen.acronyms.get(head.text)
+    return [m.seen.note(actor, head.text)] if actor is not None else None
+
+
+def apposed_name(head, m: Mention) -> list[Actor] | None:
+    """The name in apposition is the actor: 'The spokesman of X, Ivan Petrov, said' -> the
+    person; 'the militant group Ansar Dine', 'the rebel group M12' -> the group, by its full
+    written name when the knowledge base does not know it."""
+    for child in head.children:
+        if child.dep_ != "appos":
+            continue
+        ent = m.entity(child)
+        if ent is not None and ent.label_ == "PERSON":
+            return resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
+        if child.pos_ == "PROPN" and head.pos_ == "NOUN" and _names_a_group(head):
+            found = resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
+            if found and any(a.actor_type != "organization" or m.kb.get(a.name) for a in found):
+                return found  # known to the KB, or not an organisation unknown to it
+            name = ent.text if ent is not None else _span_text(name_tokens(child))
+            name = re.sub(r"^the\s+", "", name, flags=re.I)
+            return [m.seen.note(Actor(name, "group", None), name)]
+    return None
+
+
+def _names_a_group(head) -> bool:
+    """'group', 'movement', 'militants', 'rebels': a noun that an apposed name can name."""
+    return head.lemma_.lower() in actor_words("named_group_head") or group_noun_of(head) is not None
+
+
+def the_two_parties(head, m: Mention) -> list[Actor] | None:
+    """'the two countries', 'both leaders': the last two states (people) of the narrative."""
+    return m.resolver._the_two(head) or None
+
+
+def known_name(head, m: Mention) -> list[Actor] | None:
+    """A name the knowledge base knows: the entity as tagged, without its titles, or the
+    proper-name tokens ending at the head ('UN General Assembly')."""
+    ent = m.entity(head)
+    text = _span_text(name_tokens(head))
+    whole = None
+    if head.pos_ == "PROPN":  # "Tehrik-i-Taliban Pakistan", not "Pakistan"
+        span = m.resolver.written_name(head)
+        if ent is None or (span.start <= ent.start and ent.end <= span.end):  # "the People's Republic of China" stays
+            whole = span.text if span.text not in (text, ent.text if ent is not None else None) else None
+    for surface in (whole, ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
+        if surface:
+            actor = m.resolver._lookup(surface, m.when)
+            if actor is not None:
+                return [m.seen.note(actor, surface)]
+    return None
+
+
+def whole_single_name(head, m: Mention) -> list[Actor] | None:
+    """A one-word proper name the KB knows ('Hamas'); the last word alone only when it is the
+    whole name ('the National Congress' is not 'Congress')."""
+    ent = m.entity(head)
+    if head.pos_ == "PROPN" and len(name_tokens(head)) == 1 and (ent is None or len(ent) == 1):
+        actor = m.resolver._lookup(head.text, m.when)
+        if actor is not None:
+            return [m.seen.note(actor, head.text)]
+    return None
+
+
+def issuer_of_document(head, m: Mention) -> list[Actor] | None:
+    """'UN General Assembly Resolution 67/19' -> the body that issued it."""
+    issuer = m.resolver._issuer(head, m.when)
+    return [issuer] if issuer is not None else None
+
+
+def document_title(head, m: Mention) -> list[Actor] | None:
+    """A title of a document or an episode is never an actor: 'the Treaty of Friendship and
+    Cooperation', 'the Charter', 'the Tashkent Declaration', 'the Soviet-Afghan Treaty'
+    (a capitalised head from the document_word class; the body that issued a resolution is
+    found before, by issuer_of_document)."""
+    if head.text[:1].isupper() and head.lemma_.lower() in _DOCUMENT_WORDS | {w + "s" for w in _DOCUMENT_WORDS}:
+        return []
+    return None
+
+
+def demonym_as_noun(head, m: Mention) -> list[Actor] | None:
+    """'the Palestinians', 'Israelis': a capitalised demonym used as a noun is its state."""
+    entry = m.kb.adjective(head.text, on=m.when)
+    if entry is not None and head.pos_ in ("PROPN", "NOUN") and head.text[0].isupper():
+        return [m.seen.note(from_entry(entry), head.text)]
+    return None
+
+
+def state_organ(head, m: Mention) -> list[Actor] | None:
+    """'the Russian Foreign Ministry', 'Pakistan Army': an organ coded as its state."""
+    return m.resolver._state_organ(head, m.entity(head), m.when) or None
+
+
+def organ_of_the_documents_state(head, m: Mention) -> list[Actor] | None:
+    """'police', 'soldiers', 'the military', 'government troops', 'security forces' with no
+    state named before or after them: the state the document is about, when the document so
+    far (and this sentence) names exactly one country, by a state or by a place ("In Maiduguri,
+    Borno state, police arrested ..." -> Nigeria). Not for forces the text marks as someone
+    else's ("foreign troops", "rebel forces", "Wagner forces", "their soldiers")."""
+    if head.pos_ not in ("NOUN", "PROPN") or m.entity(head) is not None:
+        return None
+    if m.kb.state_organ_type(_span_text(name_tokens(head))) != "state" or m.kb.state_organ_type(head.text) != "state":
+        return None
+    if any(_marks_another_force(child) for child in head.children):
+        return None
+    countries = m.seen.countries() | _countries_named_in_sentence(head, m)
+    if len(countries) != 1:
+        return None
+    state = m.resolver.state_with_code(next(iter(countries)), m.when)
+    return [state] if state is not None else None
+
+
+def _marks_another_force(child) -> bool:
+    """A modifier that makes a force someone else's than the document's state: a name
+    ("Wagner forces"), a possessive ("their soldiers"), a non-state collective ("rebel
+    forces") or a word of actor_words.csv's foreign_force class ("coalition troops")."""
+    if child.dep_ == "poss" or (child.dep_ in ("compound", "nmod", "amod") and (child.pos_ == "PROPN" or child.ent_type_)):
+        return True
+    if child.dep_ in ("compound", "amod", "nmod"):
+        return child.lower_ in actor_words("foreign_force") or group_noun_of(child) is not None
+    return child.dep_ == "prep" and child.lower_ in ("of", "from")  # "soldiers of the rebel army"
+
+
+def _countries_named_in_sentence(head, m: Mention) -> set[str]:
+    """Countries of the states and places the sentence names (a place may come after the
+    event: "Police arrested twelve men in Kano")."""
+    found = set()
+    for ent in head.doc.ents:
+        if ent.label_ not in ("GPE", "LOC"):
+            continue
+        entry = m.kb.lookup(ent.text, on=m.when)
+        if entry is not None:
+            if entry.actor_type == "state" and entry.country_code:
+                found.add(entry.country_code)
+            continue
+        place = resolve_place(strip_titles(ent.text))
+        if place is not None and place.country_code:
+            found.add(place.country_code)
+    return found
+
+
+def title_without_name(head, m: Mention) -> list[Actor] | None:
+    """'the Russian President' -> the holder of that office on the date; 'the Shah', 'the
+    Pope': titles held in one country only; 'the prime minister' -> the last one named.
+
+    (An unknown holder of a national office, 'the Iranian ambassador', falls through to
+    its state, later.)"""
+    ent = m.entity(head)
+    role = _title_role(head, m.kb)
+    if not role or (ent is not None and ent.label_ == "PERSON"):
+        return None
+    resolver = m.resolver
+    state = country_from_modifiers(head, m.kb, m.when)
+    definite = resolver._definite(head)
+    entry = m.kb.office_holder(role, state.country_code if state else None, m.when) if (state or definite) else None
+    if entry is not None:
+        return [m.seen.note(from_entry(entry), _span_text([t for t in head.subtree if t.dep_ != "det"]))]
+    if definite and head.pos_ == "NOUN" and state is None:
+        actor = resolver._last_with_role(role)
+        if actor is not None:
+            return [actor]
+    return None
+
+
+def generic_title(head, m: Mention) -> list[Actor] | None:
+    """'the minister', 'the general' with nothing after it: the latest person introduced with
+    a title containing that word, or nobody."""
+    if head.lemma_.lower() in _GENERIC_TITLES and m.resolver._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
+        if not states_from_modifiers(head, m.kb, m.when):
+            actor = m.resolver._last_with_title_word(head.lemma_.lower())
+            return [actor] if actor else []
+    return None
+
+
+def named_entity(head, m: Mention) -> list[Actor] | None:
+    """A person, organisation or people the model tagged, known to the KB or not."""
+    ent = m.entity(head)
+    if ent is not None and ent.label_ in _ENTITY_LABELS:
+        actor = m.resolver._from_entity(ent, head, m.when)
+        if actor is not None:
+            return [actor]
+    return None
+
+
+def bare_surname(head, m: Mention) -> list[Actor] | None:
+    """'Lavrov' after 'Sergey Lavrov', or a surname the KB knows; sometimes mis-tagged as a
+    common noun at the start of a sentence."""
+    ent = m.entity(head)
+    if head.pos_ in ("PROPN", "NOUN") and (ent is None or len(ent) == 1) and head.text[:1].isupper() and head.dep_ not in ("compound",):
+        known = m.seen.person_by_surname(head.text)
+        entry = None if known else m.kb.person_by_surname(head.text, m.when)
+        if known or entry:
+            return [m.seen.note(known or from_entry(entry), head.text)]
+    return None
+
+
+def partitive_body(head, m: Mention) -> list[Actor] | None:
+    """'members of Egyptian Islamic Jihad', 'representatives of the PLO': the body they belong to."""
+    if head.lemma_.lower() not in _PARTITIVE:
+        return None
+    body = next((c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
+                 for c in p.children if c.dep_ == "pobj"), None)
+    if body is not None:
+        found = m.resolver.resolve(body, m.when)
+        if found:
+            return found
+    return None
+
+
+def group_noun(head, m: Mention) -> list[Actor] | None:
+    """A generic collective: 'militants', 'Kurdish rebels', 'Iraqi protesters', 'villagers',
+    'unknown armed men'; also when tagged as a name at the start of a sentence ('Gunmen
+    attacked ...') but not inside a named entity ('the Jihadists Brigade')."""
+    if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and m.entity(head) is None):
+        if group_noun_of(head) is not None:
+            return [m.resolver._group(head, m.when)]
+    return None
+
+
+def noun_with_state_adjective(head, m: Mention) -> list[Actor] | None:
+    """A common noun with a state adjective: 'Syrian air defences', 'Indian troops', 'a Russian
+    Su-24'. For names only a nationality adjective counts, not a place in the name ('the
+    Algiers Agreement' is not Algeria's)."""
+    ent = m.entity(head)
+    if not (head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (ent is None or ent.label_ in ("PRODUCT", "ORG", "NORP")))):
+        return None
+    if head.pos_ == "NOUN":
+        states = states_from_modifiers(head, m.kb, m.when)
+    else:
+        states = [s for child in head.lefts
+                  if child.dep_ == "amod" or (child.dep_ == "compound" and child.ent_type_ == "NORP")
+                  for s in _states_named_by(child, m.kb, m.when)]
+    if states and not m.resolver._is_place_noun(head):
+        return [m.seen.note(s, _span_text(list(head.subtree))) for s in states]
+    return None
+
+
+RESOLUTION_STRATEGIES = (
+    counted_group,
+    not_an_actor_entity,
+    pronoun,
+    bracketed_acronym,
+    document_acronym,
+    apposed_name,
+    the_two_parties,
+    known_name,
+    whole_single_name,
+    issuer_of_document,
+    document_title,
+    demonym_as_noun,
+    state_organ,
+    organ_of_the_documents_state,
+    title_without_name,
+    generic_title,
+    named_entity,
+    bare_surname,
+    partitive_body,
+    group_noun,
+    noun_with_state_adjective,
+)
