@@ -123,7 +123,7 @@ def test_a_weapon_exploding_is_a_bombing_without_a_source(run):
 
 
 def test_a_passive_killing_without_an_agent_is_an_event(run):
-    assert run("Three civilians were killed in Kano on 2 June 2020.") == {("18", None, None)}
+    assert run("Three civilians were killed in Kano on 2 June 2020.") == {("18", None, "civilians")}
 
 
 def test_other_things_exploding_are_not_bombings(run):
