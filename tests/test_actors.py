@@ -21,8 +21,8 @@ def parse(nlp):
 
 
 @pytest.fixture()
-def resolver(kb):
-    return Resolver(kb)
+def resolver(kb, lexicon):
+    return Resolver(kb, lexicon.words)
 
 
 def token(doc, word: str, nth: int = 0):
@@ -224,8 +224,8 @@ def test_counted_group_without_actor_has_no_opinion(parse, resolver):
     ("villagers", True), ("fishermen", True), ("Kenyan students", True), ("angry residents", True),
     ("bandits", False), ("unknown armed men", False), ("herders", False), ("militiamen", False),
 ])
-def test_civilian_flag(name, civilian):
-    assert A.is_civilian_crowd(Actor(name, "group", None)) is civilian
+def test_civilian_flag(kb, name, civilian):
+    assert A.is_civilian_crowd(Actor(name, "group", None), kb.vocab) is civilian
 
 
 def test_singular_of_people_nouns():
@@ -330,18 +330,20 @@ def test_hyphenated_names_come_out_whole(parse, resolver, text, word, expected):
     assert names(run(A.known_name, parse, resolver, text, word)) == [expected]
 
 
-def test_written_name_spans_particles_and_of_phrases(parse):
+def test_written_name_spans_particles_and_of_phrases(parse, kb):
+    connectors = kb.vocab["name_connector"]
     doc = parse("Yesterday the Movement for the Liberation of Kivu attacked a convoy.")
-    assert A.written_name(token(doc, "Movement")).text == "Movement for the Liberation of Kivu"
+    assert A.written_name(token(doc, "Movement"), connectors).text == "Movement for the Liberation of Kivu"
     doc = parse("The Malian army said that Jama'at Nusrat al-Islam wal-Muslimin attacked.")
-    assert A.written_name(token(doc, "Muslimin")).text == "Jama'at Nusrat al-Islam wal-Muslimin"
+    assert A.written_name(token(doc, "Muslimin"), connectors).text == "Jama'at Nusrat al-Islam wal-Muslimin"
 
 
-def test_a_possessive_inside_a_name_but_not_a_places(parse):
+def test_a_possessive_inside_a_name_but_not_a_places(parse, kb):
+    connectors = kb.vocab["name_connector"]
     doc = parse("Fighters of the Northern People's Front attacked a convoy.")
-    assert A.written_name(token(doc, "Front")).text == "Northern People's Front"
+    assert A.written_name(token(doc, "Front"), connectors).text == "Northern People's Front"
     doc = parse("Iran's Revolutionary Guards fired missiles.")
-    assert A.written_name(token(doc, "Guards")).text == "Revolutionary Guards"
+    assert A.written_name(token(doc, "Guards"), connectors).text == "Revolutionary Guards"
 
 
 def test_group_noun_after_a_hyphenated_name_is_that_group(parse, resolver):
@@ -392,7 +394,7 @@ def test_known_rwandan_group_in_brackets(events):
 ])
 def test_document_title_is_no_actor(parse, resolver, text, word):
     assert run(A.document_title, parse, resolver, text, word) == []
-    assert Resolver(resolver.kb).resolve(token(parse(text), word)) == []
+    assert Resolver(resolver.kb, resolver.words).resolve(token(parse(text), word)) == []
 
 
 def test_document_title_leaves_the_issuer_of_a_resolution(parse, resolver):

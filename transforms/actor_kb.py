@@ -286,6 +286,34 @@ def _overlap(a: _Cand, b: _Cand) -> bool:
     return lo <= hi
 
 
+@dataclass(frozen=True)
+class ActorVocabulary:
+    """The closed word lists of actor resolution, read with the KB (data/actors/actor_words.csv and
+    group_nouns.csv): `words["name_connector"]`, the group nouns and the civilian ones among them."""
+
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+    group_nouns: frozenset[str] = frozenset()
+    crowd_nouns: frozenset[str] = frozenset()
+
+    def __getitem__(self, word_class: str) -> frozenset[str]:
+        return self.words[word_class]  # KeyError for an unknown class: a typo cannot empty a rule
+
+    def __hash__(self) -> int:
+        return hash((tuple(sorted(self.words)), self.group_nouns, self.crowd_nouns))
+
+
+def load_actor_vocabulary(data_dir: Path) -> ActorVocabulary:
+    words: dict[str, set[str]] = {}
+    for _, row in _read_csv(data_dir / "actor_words.csv"):
+        words.setdefault(row["class"].strip(), set()).add(row["word"].strip().lower())
+    groups = [row for _, row in _read_csv(data_dir / "group_nouns.csv")]
+    return ActorVocabulary(
+        words={k: frozenset(v) for k, v in words.items()},
+        group_nouns=frozenset(row["noun"].strip().lower() for row in groups),
+        crowd_nouns=frozenset(row["noun"].strip().lower() for row in groups if (row.get("civilian") or "").strip() == "yes"),
+    )
+
+
 class ActorKB:
     """Read-only lookups over the loaded actor data; build with ``load_actor_kb``."""
 
@@ -295,7 +323,9 @@ class ActorKB:
         terms: Sequence[tuple[str, str, str | None, Date, Date | None]],
         roles: dict[str, str],
         state_organs: Sequence[tuple[str, str, str]],
+        vocab: ActorVocabulary = ActorVocabulary(),
     ) -> None:
+        self.vocab = vocab
         self._entries: dict[str, KBEntry] = {}
         self._validity: dict[str, tuple[Date | None, Date | None]] = {}
         self._index: dict[tuple[bool, str], list[_Cand]] = {}
@@ -632,8 +662,8 @@ class _Builder:
         for _, row in _read_csv(path):
             self.organs.append((row["pattern"], row.get("actor_type", "state"), row.get("notes", "")))
 
-    def build(self) -> ActorKB:
-        return ActorKB(list(self.records.values()), self.terms, self.roles, self.organs)
+    def build(self, vocab: ActorVocabulary) -> ActorKB:
+        return ActorKB(list(self.records.values()), self.terms, self.roles, self.organs, vocab)
 
 
 def _build(data_dir: Path, extra_files: Iterable[Path]) -> ActorKB:
@@ -646,7 +676,7 @@ def _build(data_dir: Path, extra_files: Iterable[Path]) -> ActorKB:
     b.load_state_organs(data_dir / "state_organs.csv")
     for i, path in enumerate(extra_files):
         b.load_actors(Path(path), layer=4 + i, allowed=ACTOR_TYPES)
-    return b.build()
+    return b.build(load_actor_vocabulary(data_dir))
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,23 +15,17 @@ at the end of this module; each has its own tests in tests/test_actors.py.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from transforms.actor_kb import ActorKB, KBEntry
-from transforms.lexicon import word_class
+from transforms.actor_kb import ActorKB, ActorVocabulary, KBEntry
+from transforms.lexicon import WordClasses
 from transforms.places import resolve_place
 
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
 _THING_PRONOUNS = {"it", "its", "itself"}
-_TITLE_WORDS = word_class("title_word")
-_GENERIC_TITLES = word_class("generic_title")
-_DOCUMENT_WORDS = word_class("document_word")
-_PARTITIVE = word_class("partitive")
 _NOT_ACTOR_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
@@ -43,39 +37,6 @@ class Actor:
     name: str
     actor_type: str
     country_code: str | None
-
-
-def _read_rows(name: str) -> tuple[dict, ...]:
-    """The rows of a CSV under data/actors/, comment lines (#) skipped."""
-    path = Path(__file__).parent / "data" / "actors" / name
-    lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
-    return tuple(csv.DictReader(lines))
-
-
-@lru_cache(maxsize=1)
-def _group_rows() -> tuple[dict, ...]:
-    return _read_rows("group_nouns.csv")
-
-
-@lru_cache(maxsize=None)
-def actor_words(word_class: str) -> frozenset[str]:
-    """A closed vocabulary of actor resolution (transforms/data/actors/actor_words.csv)."""
-    table: dict[str, set[str]] = {}
-    for row in _read_rows("actor_words.csv"):
-        table.setdefault(row["class"].strip(), set()).add(row["word"].strip().lower())
-    return frozenset(table[word_class])  # KeyError for an unknown class: a typo cannot empty a rule
-
-
-@lru_cache(maxsize=1)
-def group_nouns() -> frozenset[str]:
-    """Lemmas of generic collective nouns (transforms/data/actors/group_nouns.csv); a row
-    of several words ("armed man") needs its modifiers before the noun."""
-    return frozenset(row["noun"].strip().lower() for row in _group_rows())
-
-
-@lru_cache(maxsize=1)
-def _crowd_nouns() -> frozenset[str]:
-    return frozenset(row["noun"].strip().lower() for row in _group_rows() if (row.get("civilian") or "").strip() == "yes")
 
 
 def singular(word: str) -> str:
@@ -92,19 +53,19 @@ def singular(word: str) -> str:
     return word
 
 
-def is_civilian_crowd(actor: "Actor") -> bool:
+def is_civilian_crowd(actor: "Actor", vocab: ActorVocabulary) -> bool:
     """Protesters, rioters, crowds, villagers: their violence is coded as rioting, not as an armed attack."""
     # group names end in the noun as written ("Iraqi protesters", "fishermen")
     last = actor.name.split()[-1].lower() if actor.name else ""
-    return actor.actor_type == "group" and (last in _crowd_nouns() or singular(last) in _crowd_nouns())
+    return actor.actor_type == "group" and (last in vocab.crowd_nouns or singular(last) in vocab.crowd_nouns)
 
 
-def group_noun_of(head) -> str | None:
+def group_noun_of(head, vocab: ActorVocabulary) -> str | None:
     """The group_nouns.csv row that `head` names, if any: 'gunmen' -> 'gunman', 'unknown armed
     men' -> 'armed man'; 'men' alone is no group."""
     forms = {head.lemma_.lower(), singular(head.text)}
     modifiers = {t.lower_ for t in head.lefts if t.dep_ in ("amod", "compound")}
-    for noun in group_nouns():
+    for noun in vocab.group_nouns:
         *before, last = noun.split()
         if last in forms and all(word in modifiers for word in before):
             return noun
@@ -203,10 +164,10 @@ def entity_of(token):
     return None
 
 
-def strip_titles(text: str) -> str:
+def strip_titles(text: str, title_words: frozenset[str]) -> str:
     """'Russian President Vladimir Putin' -> 'Vladimir Putin' (titles and adjectives off the front)."""
     words = text.replace("’s", "").replace("'s", "").split()
-    while len(words) > 1 and (words[0].lower() in _TITLE_WORDS or words[0][0].islower()):
+    while len(words) > 1 and (words[0].lower() in title_words or words[0][0].islower()):
         words = words[1:]
     return " ".join(words)
 
@@ -251,23 +212,24 @@ def _name_part(token) -> bool:
     return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.pos_ in ("NOUN", "ADJ") and token.i > token.sent.start)
 
 
-def _connector_inside(doc, i: int, step: int) -> bool:
+def _connector_inside(doc, i: int, step: int, connectors: frozenset[str]) -> bool:
     """A lower-case word inside a name ("for the Liberation of", "al", "wal"): followed, in
     the direction of the walk, by a name part within two tokens."""
     for k in (i + step, i + 2 * step):
         if 0 <= k < len(doc) and doc[k].sent == doc[i].sent:
             if _name_part(doc[k]):
                 return True
-            if doc[k].lower_ not in actor_words("name_connector"):
+            if doc[k].lower_ not in connectors:
                 return False
     return False
 
 
-def written_name(head):
+def written_name(head, connectors: frozenset[str]):
     """The whole proper name around `head` as written, where the parser or the entity
     recogniser cut it: hyphenated parts ("Tehrik-i-Taliban Pakistan"), particles
     ("Jama'at Nusrat al-Islam wal-Muslimin") and "of"/"for" phrases ("Democratic Forces for
-    the Liberation of Rwanda"). A bracket ends it. Returns a Span (maybe just the head)."""
+    the Liberation of Rwanda"). A bracket ends it; `connectors` are actor_words.csv's name_connector
+    words. Returns a Span (maybe just the head)."""
     doc = head.doc
     start = end = head.i
     sent = head.sent
@@ -275,20 +237,20 @@ def written_name(head):
         prev = doc[start - 1]
         possessive_in_name = prev.tag_ == "POS" and start - 2 >= sent.start and _glued(doc[start - 2], prev)
         if _glued(prev, doc[start]) or _name_part(prev) or possessive_in_name or (
-                prev.lower_ in actor_words("name_connector") and _connector_inside(doc, start - 1, -1)):
+                prev.lower_ in connectors and _connector_inside(doc, start - 1, -1, connectors)):
             start -= 1
         else:
             break
     while end + 1 < sent.end:
         nxt = doc[end + 1]
         if _glued(doc[end], nxt) or _name_part(nxt) or (
-                nxt.lower_ in actor_words("name_connector") and _connector_inside(doc, end + 1, 1)):
+                nxt.lower_ in connectors and _connector_inside(doc, end + 1, 1, connectors)):
             end += 1
         else:
             break
-    while start < end and (doc[start].lower_ in actor_words("name_connector") or doc[start].is_punct):
+    while start < end and (doc[start].lower_ in connectors or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end].lower_ in actor_words("name_connector") or doc[end].is_punct):
+    while end > start and (doc[end].lower_ in connectors or doc[end].is_punct):
         end -= 1
     return doc[start: end + 1]
 
@@ -353,8 +315,10 @@ def _title_role(head, kb: ActorKB) -> str | None:
 class Resolver:
     """Resolves tokens of parsed sentences to actors within one document."""
 
-    def __init__(self, kb: ActorKB, seen: DocumentActors | None = None) -> None:
+    def __init__(self, kb: ActorKB, words: WordClasses, seen: DocumentActors | None = None) -> None:
         self.kb = kb
+        self.vocab = kb.vocab  # actor word lists (actor_words.csv, group_nouns.csv)
+        self.words = words  # the lexicon's word classes (titles, partitives, place nouns, ...)
         self.seen = seen or DocumentActors(kb)
         self._written: tuple = (None, {})  # (sentence, {token index: its written name})
         self._entities: tuple = (None, {})  # (sentence, {token index: its entity span})
@@ -376,7 +340,7 @@ class Resolver:
             doc, cache = head.doc, {}
             self._written = (doc, cache)
         if head.i not in cache:
-            cache[head.i] = written_name(head)
+            cache[head.i] = written_name(head, self.vocab["name_connector"])
         return cache[head.i]
 
     # -- public -----------------------------------------------------------------
@@ -414,13 +378,12 @@ class Resolver:
         """Actors of one conjunct; a list because "the two countries" names two."""
         return resolve_mention(head, Mention(self, when, tuple(avoid)))
 
-    _QUANTITY_WORDS = word_class("quantity_word")
 
     def _group(self, head, when) -> Actor:
         """A collective named by a common noun: the organisation it belongs to when the text
         names one ("Lashkar-e-Taiba gunmen", "a bomber from Hamas"), else the phrase itself
         with its modifiers ("Kurdish insurgents", "tribal fighters")."""
-        modifiers = [t for t in head.lefts if t.dep_ not in ("det", "nummod", "predet") and t.lower_ not in self._QUANTITY_WORDS]
+        modifiers = [t for t in head.lefts if t.dep_ not in ("det", "nummod", "predet") and t.lower_ not in self.words.quantity_word]
         if modifiers:
             first = modifiers[0].i
             while first > head.sent.start and _glued(head.doc[first - 1], head.doc[first]):
@@ -443,7 +406,7 @@ class Resolver:
         states = states_from_modifiers(head, self.kb, when)
         modifiers = [self._modifier_as_written(t)
                      for t in head.lefts
-                     if t.dep_ in ("amod", "compound") and t.lower_ not in self._QUANTITY_WORDS and t.pos_ != "NUM"]
+                     if t.dep_ in ("amod", "compound") and t.lower_ not in self.words.quantity_word and t.pos_ != "NUM"]
         if not states:
             states = [from_entry(e) for e in (self.kb.adjective(w, on=when) for w in modifiers)
                       if e is not None and e.actor_type == "state"][:1]  # "South Korean students"
@@ -472,16 +435,15 @@ class Resolver:
                     entry = self.kb.lookup(ent.text)
                     if entry is not None and entry.actor_type == "state":
                         return entry.country_code  # "in Nairobi", "in Kenya"
-                    place = resolve_place(strip_titles(ent.text))
+                    place = resolve_place(strip_titles(ent.text, self.words.title_word))
                     if place is not None and place.country_code:
                         return place.country_code
         return None
 
-    _ISSUED = word_class("issued_document")
 
     def _issuer(self, head, when) -> Actor | None:
         """'UN General Assembly Resolution 67/19' -> the body that issued it (a name prefix in the KB)."""
-        if head.lemma_.lower() not in self._ISSUED:
+        if head.lemma_.lower() not in self.words.issued_document:
             return None
         words = [t for t in name_tokens(head)][:-1]
         for start in range(len(words)):
@@ -491,20 +453,17 @@ class Resolver:
                     return self.seen.note(from_entry(entry), _span_text(words[start:end]))
         return None
 
-    _TWO = word_class("pair_noun")
-    _TWO_PEOPLE = word_class("pair_person_noun")
-    _PLACE_NOUNS = word_class("place_noun")
 
     def _is_place_noun(self, head) -> bool:
-        return head.lemma_.lower() in self._PLACE_NOUNS and head.dep_ != "nsubj"
+        return head.lemma_.lower() in self.words.place_noun and head.dep_ != "nsubj"
 
     def _the_two(self, head) -> list[Actor]:
         """"the two countries", "both governments": the two states the narrative is about."""
-        if head.lemma_.lower() not in self._TWO or head.tag_ not in ("NNS", "NNPS"):
+        if head.lemma_.lower() not in self.words.pair_noun or head.tag_ not in ("NNS", "NNPS"):
             return []
         if not any(c.lower_ in ("two", "both") for c in head.lefts):
             return []
-        wanted = "person" if head.lemma_.lower() in self._TWO_PEOPLE else "state"
+        wanted = "person" if head.lemma_.lower() in self.words.pair_person_noun else "state"
         found = [a for a in reversed(self.seen.recent) if a.actor_type == wanted]
         return found[:2][::-1] if len(found) >= 2 else []
 
@@ -589,7 +548,7 @@ class Resolver:
                 # a people without a state of its own: "the Kurds", "the Hoa"
                 return self.seen.note(Actor(re.sub(r"^the\s+", "", text, flags=re.I), "group", None), text)
             return None
-        actor = self._lookup(text) or self._lookup(strip_titles(text))
+        actor = self._lookup(text) or self._lookup(strip_titles(text, self.words.title_word))
         if actor is not None:
             return self.seen.note(actor, text)
         if ent.label_ == "PERSON":
@@ -603,7 +562,7 @@ class Resolver:
         parent = self._parent_of_organ(head, when)
         if parent is not None:
             return self.seen.note(parent, text)
-        place = resolve_place(strip_titles(text)) if len(ent) <= 2 else None
+        place = resolve_place(strip_titles(text, self.words.title_word)) if len(ent) <= 2 else None
         if place is not None:
             self.seen.note_place(place.country_code)
             return None  # a town the model took for an organisation or a person ("near Badme")
@@ -613,17 +572,16 @@ class Resolver:
                     _glued(a, b) and not (ent.start <= a.i and b.i < ent.end) for a, b in zip(whole, whole[1:])):
                 text = whole.text  # the recogniser cut a hyphenated name: "Tehrik" of "Tehrik-i-Jihad Sindh"
             name = re.sub(r"^(?:the)\s+", "", text, flags=re.I)
-            if _DOCUMENT_WORDS & {w.lower() for w in name.split()}:
+            if self.words.document_word & {w.lower() for w in name.split()}:
                 return None  # "the Treaty of Warsaw", "the Adana Agreement": documents, not actors
             country = country_from_modifiers(head, self.kb)
             return self.seen.note(Actor(name, "organization", country.country_code if country else None), text)
         return None  # GPE/LOC/FAC not known as a state: a place, not an actor
 
-    _ORGAN_HEADS = word_class("organ_head")
 
     def _parent_of_organ(self, head, when: dt.date | None) -> Actor | None:
         """'the Executive Committee of the X' -> X, when X is a known organisation or state."""
-        if head.lemma_.lower() not in self._ORGAN_HEADS:
+        if head.lemma_.lower() not in self.words.organ_head:
             return None
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -636,8 +594,8 @@ class Resolver:
         return None
 
     def _person(self, ent, head, when: dt.date | None) -> Actor | None:
-        name = strip_titles(ent.text)
-        full = strip_titles(_span_text(name_tokens(head)))
+        name = strip_titles(ent.text, self.words.title_word)
+        full = strip_titles(_span_text(name_tokens(head)), self.words.title_word)
         if len(full) > len(name) and full.endswith(name) and full.split()[0][:1].isupper():
             name = full  # the model left a first name out of the entity ("Luiz | Inácio Lula da Silva")
         if not name:
@@ -729,7 +687,7 @@ def counted_group(head, m: Mention) -> list[Actor] | None:
     """'a group of youths', 'dozens of protesters', 'hundreds of students and teachers': the
     actor is what is counted, not the quantity (tried before the number check, since the
     model tags 'Dozens' as a cardinal)."""
-    if head.lemma_.lower() not in actor_words("counted_group") and singular(head.text) not in actor_words("counted_group"):
+    if head.lemma_.lower() not in m.resolver.vocab["counted_group"] and singular(head.text) not in m.resolver.vocab["counted_group"]:
         return None
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -761,7 +719,7 @@ def _bracketed_after(span):
     return None
 
 
-def _name_before_bracket(head):
+def _name_before_bracket(head, connectors: frozenset[str]):
     """'JNIM' in "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the written name before its bracket."""
     doc = head.doc
     if head.i < 2 or head.i + 1 >= len(doc) or doc[head.i - 1].text != "(" or doc[head.i + 1].text != ")":
@@ -769,18 +727,18 @@ def _name_before_bracket(head):
     before = doc[head.i - 2]
     if not _name_part(before):
         return None  # "the United Nations mission (MONUSCO)": the bracket names more than the words before it
-    span = written_name(before)  # rare: only before a bracket
+    span = written_name(before, connectors)  # rare: only before a bracket
     return span if len(span) else None
 
 
-def _trim_to_acronym(span, acronym: str):
+def _trim_to_acronym(span, acronym: str, connectors: frozenset[str]):
     """'Hamas and the Popular Front for the Liberation of Palestine (PFLP)': a name before a
     bracket runs back only as far as its acronym allows (one capitalised word per letter)."""
     capitals = [t for t in span if t.text[:1].isupper()]
     ands = [t for t in span if t.lower_ == "and"]
     if ands and len(capitals) > len(acronym):
         span = span.doc[ands[-1].i + 1: span.end]
-        while len(span) > 1 and span[0].lower_ in actor_words("name_connector"):
+        while len(span) > 1 and span[0].lower_ in connectors:
             span = span.doc[span.start + 1: span.end]
     return span
 
@@ -792,14 +750,15 @@ def bracketed_acronym(head, m: Mention) -> list[Actor] | None:
     doc = head.doc
     if head.pos_ != "PROPN" or not any(t.text == "(" for t in doc[max(head.i - 1, 0): head.i + 12]):
         return None  # no bracket near (a cheap test: this runs for every proper noun)
-    name = _name_before_bracket(head)
+    connectors = m.resolver.vocab["name_connector"]
+    name = _name_before_bracket(head, connectors)
     acronym = head if name is not None else None
     if name is None:
         name = m.resolver.written_name(head)
         acronym = _bracketed_after(name)
     if acronym is None or not acronym.text.isupper() or len(acronym.text) < 2 or not _name_part(name[-1]):
         return None
-    name = _trim_to_acronym(name, acronym.text)
+    name = _trim_to_acronym(name, acronym.text, connectors)
     text = re.sub(r"^the\s+", "", name.text, flags=re.I)
     entry = m.kb.lookup(text, on=m.when) or m.kb.lookup(acronym.text, on=m.when)
     if entry is not None and entry.actor_type in ("state", "person"):
@@ -831,7 +790,7 @@ def apposed_name(head, m: Mention) -> list[Actor] | None:
         ent = m.entity(child)
         if ent is not None and ent.label_ == "PERSON":
             return resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
-        if child.pos_ == "PROPN" and head.pos_ == "NOUN" and _names_a_group(head):
+        if child.pos_ == "PROPN" and head.pos_ == "NOUN" and _names_a_group(head, m.resolver.vocab):
             found = resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
             if found and any(a.actor_type != "organization" or m.kb.get(a.name) for a in found):
                 return found  # known to the KB, or not an organisation unknown to it
@@ -841,9 +800,9 @@ def apposed_name(head, m: Mention) -> list[Actor] | None:
     return None
 
 
-def _names_a_group(head) -> bool:
+def _names_a_group(head, vocab: ActorVocabulary) -> bool:
     """'group', 'movement', 'militants', 'rebels': a noun that an apposed name can name."""
-    return head.lemma_.lower() in actor_words("named_group_head") or group_noun_of(head) is not None
+    return head.lemma_.lower() in vocab["named_group_head"] or group_noun_of(head, vocab) is not None
 
 
 def the_two_parties(head, m: Mention) -> list[Actor] | None:
@@ -861,7 +820,7 @@ def known_name(head, m: Mention) -> list[Actor] | None:
         span = m.resolver.written_name(head)
         if ent is None or (span.start <= ent.start and ent.end <= span.end):  # "the People's Republic of China" stays
             whole = span.text if span.text not in (text, ent.text if ent is not None else None) else None
-    for surface in (whole, ent.text if ent is not None else None, strip_titles(ent.text) if ent is not None else None, text):
+    for surface in (whole, ent.text if ent is not None else None, strip_titles(ent.text, m.resolver.words.title_word) if ent is not None else None, text):
         if surface:
             actor = m.resolver._lookup(surface, m.when)
             if actor is not None:
@@ -891,7 +850,8 @@ def document_title(head, m: Mention) -> list[Actor] | None:
     Cooperation', 'the Charter', 'the Tashkent Declaration', 'the Soviet-Afghan Treaty'
     (a capitalised head from the document_word class; the body that issued a resolution is
     found before, by issuer_of_document)."""
-    if head.text[:1].isupper() and head.lemma_.lower() in _DOCUMENT_WORDS | {w + "s" for w in _DOCUMENT_WORDS}:
+    document_words = m.resolver.words.document_word
+    if head.text[:1].isupper() and head.lemma_.lower() in document_words | {w + "s" for w in document_words}:
         return []
     return None
 
@@ -919,7 +879,7 @@ def organ_of_the_documents_state(head, m: Mention) -> list[Actor] | None:
         return None
     if m.kb.state_organ_type(_span_text(name_tokens(head))) != "state" or m.kb.state_organ_type(head.text) != "state":
         return None
-    if any(_marks_another_force(child) for child in head.children):
+    if any(_marks_another_force(child, m.resolver.vocab) for child in head.children):
         return None
     countries = m.seen.countries() | _countries_named_in_sentence(head, m)
     if len(countries) != 1:
@@ -928,14 +888,14 @@ def organ_of_the_documents_state(head, m: Mention) -> list[Actor] | None:
     return [state] if state is not None else None
 
 
-def _marks_another_force(child) -> bool:
+def _marks_another_force(child, vocab: ActorVocabulary) -> bool:
     """A modifier that makes a force someone else's than the document's state: a name
     ("Wagner forces"), a possessive ("their soldiers"), a non-state collective ("rebel
     forces") or a word of actor_words.csv's foreign_force class ("coalition troops")."""
     if child.dep_ == "poss" or (child.dep_ in ("compound", "nmod", "amod") and (child.pos_ == "PROPN" or child.ent_type_)):
         return True
     if child.dep_ in ("compound", "amod", "nmod"):
-        return child.lower_ in actor_words("foreign_force") or group_noun_of(child) is not None
+        return child.lower_ in vocab["foreign_force"] or group_noun_of(child, vocab) is not None
     return child.dep_ == "prep" and child.lower_ in ("of", "from")  # "soldiers of the rebel army"
 
 
@@ -951,7 +911,7 @@ def _countries_named_in_sentence(head, m: Mention) -> set[str]:
             if entry.actor_type == "state" and entry.country_code:
                 found.add(entry.country_code)
             continue
-        place = resolve_place(strip_titles(ent.text))
+        place = resolve_place(strip_titles(ent.text, m.resolver.words.title_word))
         if place is not None and place.country_code:
             found.add(place.country_code)
     return found
@@ -983,7 +943,7 @@ def title_without_name(head, m: Mention) -> list[Actor] | None:
 def generic_title(head, m: Mention) -> list[Actor] | None:
     """'the minister', 'the general' with nothing after it: the latest person introduced with
     a title containing that word, or nobody."""
-    if head.lemma_.lower() in _GENERIC_TITLES and m.resolver._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
+    if head.lemma_.lower() in m.resolver.words.generic_title and m.resolver._definite(head) and head.pos_ == "NOUN" and not list(head.rights):
         if not states_from_modifiers(head, m.kb, m.when):
             actor = m.resolver._last_with_title_word(head.lemma_.lower())
             return [actor] if actor else []
@@ -1014,7 +974,7 @@ def bare_surname(head, m: Mention) -> list[Actor] | None:
 
 def partitive_body(head, m: Mention) -> list[Actor] | None:
     """'members of Egyptian Islamic Jihad', 'representatives of the PLO': the body they belong to."""
-    if head.lemma_.lower() not in _PARTITIVE:
+    if head.lemma_.lower() not in m.resolver.words.partitive:
         return None
     body = next((c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
                  for c in p.children if c.dep_ == "pobj"), None)
@@ -1030,7 +990,7 @@ def group_noun(head, m: Mention) -> list[Actor] | None:
     'unknown armed men'; also when tagged as a name at the start of a sentence ('Gunmen
     attacked ...') but not inside a named entity ('the Jihadists Brigade')."""
     if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and m.entity(head) is None):
-        if group_noun_of(head) is not None:
+        if group_noun_of(head, m.resolver.vocab) is not None:
             return [m.resolver._group(head, m.when)]
     return None
 

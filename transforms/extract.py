@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from transforms.actor_kb import ActorKB
+from transforms.actor_kb import ActorKB, ActorVocabulary
 from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civilian_crowd
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
@@ -168,21 +168,22 @@ def _verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
 # -- recodes: the code depends on who acts (transforms/data/lexicon/recodes.csv) ------------
 
 
-def _armed_group_source(cand) -> bool:
-    return bool(cand.sources) and all(a.actor_type == "group" and not is_civilian_crowd(a) for a in cand.sources)
+def _armed_group_source(cand, vocab: ActorVocabulary) -> bool:
+    return bool(cand.sources) and all(a.actor_type == "group" and not is_civilian_crowd(a, vocab) for a in cand.sources)
 
 
-def _crowd_source(cand) -> bool:
-    return bool(cand.sources) and all(is_civilian_crowd(a) for a in cand.sources)
+def _crowd_source(cand, vocab: ActorVocabulary) -> bool:
+    return bool(cand.sources) and all(is_civilian_crowd(a, vocab) for a in cand.sources)
 
 
 RECODE_CONDITIONS = {"armed_group_source": _armed_group_source, "crowd_source": _crowd_source}
 
 
-def recode(cand, lexicon: Lexicon) -> None:
-    """Apply the first row of recodes.csv whose condition holds and whose prefix the code has."""
+def recode(cand, lexicon: Lexicon, vocab: ActorVocabulary) -> None:
+    """Apply the first row of recodes.csv whose condition holds and whose prefix the code has
+    (`vocab`: the actor word lists, which say which groups are civilian crowds)."""
     for row in lexicon.recodes:
-        if cand.code.startswith(row.code_prefix) and RECODE_CONDITIONS[row.condition](cand):
+        if cand.code.startswith(row.code_prefix) and RECODE_CONDITIONS[row.condition](cand, vocab):
             cand.code = row.new_code
             if row.symmetric is not None:
                 cand.symmetric = row.symmetric
@@ -243,7 +244,7 @@ class SentenceExtractor:
         cand = _Candidate(token, code, words, pattern, symmetric=is_symmetric(code))
         cand.statement = code[:2] == "01"
         self._verb_arguments(cand, when)
-        recode(cand, self.lexicon)
+        recode(cand, self.lexicon, self.resolver.vocab)
         victims = victim_count(direct_object(token))
         if victims:
             cand.code = self.lexicon.mass_code(cand.code, victims) or cand.code
@@ -728,7 +729,7 @@ def extract_document(
     `parsed` takes the sentences already parsed (one spaCy Doc each), so that
     callers can parse many documents in one large batch, which is much faster.
     """
-    resolver = Resolver(kb)
+    resolver = Resolver(kb, lexicon.words)
     running = RunningDate()
     events: list[ExtractedEvent] = []
     extractor = SentenceExtractor(lexicon, resolver)

@@ -214,7 +214,3 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         words=load_word_classes(base / "word_classes.csv"),
     )
 
-
-def word_class(name: str) -> frozenset[str]:
-    """Transitional: one word class of the packaged lexicon, for modules not yet handed the lexicon."""
-    return getattr(load_lexicon().words, name)

@@ -1,0 +1,29 @@
+"""Knowledge is loaded by one loader and passed in: importing the extractor reads no data file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from transforms import fingerprint
+
+_PROBE = r'''
+import json, sys
+opened = []
+sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and args and isinstance(args[0], str) else None)
+import transforms.document, transforms.extract, transforms.actors, transforms.places, transforms.dates  # noqa
+print(json.dumps([p for p in opened if "/transforms/data/" in p]))
+'''
+
+
+def test_importing_the_extractor_reads_no_knowledge_file():
+    out = subprocess.run([sys.executable, "-c", _PROBE], cwd=fingerprint.TRANSFORMS.parent,
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_one_loader_bundles_the_knowledge(knowledge):
+    assert knowledge.kb.vocab.group_nouns and "name_connector" in knowledge.kb.vocab.words
+    assert knowledge.lexicon.words.aspectual and knowledge.lexicon.recodes
+    assert "190" in knowledge.cameo
