@@ -1,4 +1,4 @@
-"""Unit tests for the actor resolution strategies (transforms/actors.py).
+"""Unit tests for the actor resolution strategies (transforms/actor_strategies.py).
 
 Each strategy of RESOLUTION_STRATEGIES is called on its own, on sentences
 written for these tests, with a fresh resolver per test; a test says what the
@@ -11,8 +11,9 @@ import datetime as dt
 
 import pytest
 
-from transforms import actors as A
-from transforms.actors import Actor, Mention, Resolver
+from transforms import actor_strategies as A
+from transforms.actor_strategies import Mention
+from transforms.actors import Actor, Resolver, is_civilian_crowd
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +226,7 @@ def test_counted_group_without_actor_has_no_opinion(parse, resolver):
     ("bandits", False), ("unknown armed men", False), ("herders", False), ("militiamen", False),
 ])
 def test_civilian_flag(kb, name, civilian):
-    assert A.is_civilian_crowd(Actor(name, "group", None), kb.vocab) is civilian
+    assert is_civilian_crowd(Actor(name, "group", None), kb.vocab) is civilian
 
 
 def test_singular_of_people_nouns():
