@@ -102,3 +102,20 @@ def test_the_events_own_date_beats_the_date_of_its_anchoring_clause(events_of):
 def test_a_participle_on_the_event_noun_dates_it(events_of):
     events = events_of("The mediators produced a ceasefire agreement between Sudan and Chad, signed in May 1994.")
     assert dated(events, "agreement") == (D(1994, 5, 1), D(1994, 5, 31))
+
+
+def test_news_days_count_back_from_the_dateline(events_of):
+    # 3 March 2022 was a Thursday
+    events = events_of("NAIROBI, 3 March 2022 - Kenya condemned Somalia on Tuesday. "
+                       "Yesterday, Kenyan police arrested two Somali traders. "
+                       "On Thursday, Kenya recalled its ambassador from Somalia. "
+                       "Last week, Ethiopia accused Kenya of supporting rebels.")
+    assert dated(events, "condemned") == (D(2022, 3, 1), D(2022, 3, 1))
+    assert dated(events, "arrested") == (D(2022, 3, 2), D(2022, 3, 2))
+    assert dated(events, "recalled")[0] == D(2022, 3, 3)  # a weekday does not move the running date
+    assert dated(events, "accused") == (D(2022, 2, 24), D(2022, 3, 2))
+
+
+def test_a_weekday_after_a_month_names_no_day(events_of):
+    events = events_of("In May 2004 Kenya condemned Somalia on Tuesday.")
+    assert dated(events, "condemned") == (D(2004, 5, 1), D(2004, 5, 31))

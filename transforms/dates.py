@@ -217,10 +217,18 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         "relative_named",
         re.compile(
             r"\b(?:(?P<side>later|earlier)\s+(?:in\s+)?)?(?P<which>the\s+following|the\s+next|the\s+previous|the\s+preceding|"
-            r"the\s+same|that|the\s+same\s+day\s+of\s+the)\s+(?P<unit>day|week|month|year)\b",
+            r"the\s+same|that|this|the\s+same\s+day\s+of\s+the)\s+(?P<unit>day|week|month|year)\b",
             re.I,
         ),
     ),
+    # news reports count from their dateline: "on Tuesday", "last Friday" (the latest such day on or
+    # before the running day), "yesterday", "last week", "last month"
+    (
+        "relative_weekday",
+        re.compile(r"\b(?i:on|last|this\s+past|early|late|since|by)\s+(?:on\s+)?"
+                   r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    ),
+    ("relative_deictic", re.compile(r"\b(?P<word>[Yy]esterday|[Ll]ast\s+(?:week|month|year))\b")),
     # "the previous November", "the following May": that month before or after the running date
     # ("that May" is left out: "said that May would resign" names a person)
     (
@@ -318,8 +326,17 @@ def _partial(kind: str, m: re.Match) -> DateMention | None:
     return DateMention(m.start(), m.end(), m.group(0), "partial", month=month, day=day)
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: "yesterday", "last week", "last month", "last year": (unit, amount) back from the running date
+_DEICTIC = {"yesterday": ("day", -1), "last week": ("last_week", -1), "last month": ("month", -1), "last year": ("year", -1)}
+
+
 def _relative(kind: str, m: re.Match) -> DateMention | None:
     g = m.groupdict()
+    if kind == "relative_weekday":
+        return DateMention(m.start(), m.end(), m.group(0), "relative", offset=("weekday", _WEEKDAYS.index(g["wd"].lower())))
+    if kind == "relative_deictic":
+        return DateMention(m.start(), m.end(), m.group(0), "relative", offset=_DEICTIC[re.sub(r"\s+", " ", g["word"].lower())])
     if kind == "relative_month":
         which = g["which"].lower().split()[-1]
         direction = {"previous": -1, "preceding": -1, "following": 1, "next": 1}.get(which, 0)
@@ -457,6 +474,14 @@ def _relative_window(mention: DateMention, running: DateWindow) -> DateWindow | 
     unit, amount = mention.offset
     if unit == "named_month":
         return _named_month(running, mention.month, amount)
+    if unit in ("weekday", "last_week"):
+        if running.precision != "day":
+            return None  # "on Tuesday" after "in May 2004" names no day
+        if unit == "last_week":
+            return DateWindow(running.start - dt.timedelta(days=7), running.start - dt.timedelta(days=1), "range")
+        back = (running.start.weekday() - amount) % 7  # the latest such weekday on or before the running day
+        day = running.start - dt.timedelta(days=back)
+        return DateWindow(day, day, "day")
     first = _shift(running, unit, amount)
     if first is None or not mention.spread:
         return first
@@ -490,6 +515,8 @@ def moves_running_date(mention: DateMention, window: DateWindow, running: DateWi
     """
     if mention.kind == "period" or looks_back(mention):
         return False
+    if mention.offset is not None and mention.offset[0] == "weekday":
+        return False  # "on Tuesday ... on Wednesday" both count back from the dateline
     return window.start.year == window.end.year or running is None
 
 
