@@ -215,3 +215,22 @@ def test_repelling_the_attack_is_aimed_at_the_attacker(run):
     events = run("On 2 May 2021, al-Shabaab militants attacked a police station in Mandera, "
                  "and Kenyan troops later repelled the assault.")
     assert ("19", "Kenya", "Al-Shabaab") in events
+
+
+def test_nature_acts_for_no_one(run):
+    assert not any(root == "19" for root, *_ in run("In August 1999 an earthquake struck Turkey and Greece."))
+
+
+def test_claiming_a_territory_is_a_state_not_a_statement(run):
+    assert run("Both Chile and Bolivia claim the Silala river.") == set()
+    assert any(root == "01" for root, *_ in run("In 2019 Chile claimed that Bolivia had diverted the river."))
+
+
+def test_a_statement_needs_a_speaker(run):
+    assert not any(root == "01" for root, *_ in run("The 1965 treaty described South Korea as the only lawful government."))
+
+
+def test_victory_over_and_pressure_from_are_nominal_events(run):
+    assert ("19", "Japan", "Russia") in run("Japan's victory over Russia in 1905 surprised Europe.")
+    assert any(root == "10" and src == "United States" for root, src, _ in
+               run("Under pressure from the United States, Seoul suspended the decision in 2019."))

@@ -138,8 +138,24 @@ def is_explosion_without_weapon(token, words: WordClasses) -> bool:
     return subject is None or subject.lemma_.lower() not in words.weapon
 
 
+def is_natural_force(token, words: WordClasses) -> bool:
+    """ "an earthquake struck both countries", "floods hit the region": no one acted."""
+    subject, _ = subject_of(token)
+    return subject is not None and subject.lemma_.lower() in words.natural_force
+
+
+def is_possession_claim(token, words: WordClasses) -> bool:
+    """ "both governments claim the islands": claiming a thing states a possession, not a statement
+    ("claimed that ...", "claimed responsibility" are statements: a clause, or a longer pattern)."""
+    if token.lemma_.lower() not in words.possession_verb:
+        return False
+    obj = direct_object(token)
+    return obj is not None and obj.lemma_.lower() != "responsibility" \
+        and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
+
+
 VERB_FILTERS = (is_background_participle, is_auxiliary, is_failed_complement, is_assessment,
-                is_explosion_without_weapon)
+                is_explosion_without_weapon, is_natural_force, is_possession_claim)
 
 
 def _verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
@@ -588,6 +604,8 @@ class SentenceExtractor:
                     continue  # "called on X, reiterating ...": elaborates the main event
             if not cand.sources and not cand.targets and not is_agentless_violence(cand.token, cand.code, self.words):
                 continue  # an event needs an identifiable actor (ANNOTATION.md, "What is an event")
+            if cand.statement and not cand.sources:
+                continue  # a statement needs its speaker: "the treaty described X as Y" is a text, not an act
             keep.append(cand)
         return keep
 
