@@ -402,3 +402,16 @@ def test_document_title_leaves_the_issuer_of_a_resolution(parse, resolver):
     found = resolver.resolve(token(parse("UN General Assembly Resolution 377 condemned the invasion."), "Resolution"))
     assert names(found) == ["United Nations General Assembly"]
     assert run(A.document_title, parse, resolver, "The agreement collapsed.", "agreement") is None
+
+
+def test_a_titles_apposed_name_is_the_person_whatever_its_entity_label(parse, resolver):
+    doc = parse("The African Union envoy Thabo Mbeki visited Khartoum in 2012.")
+    assert names(resolver.resolve(token(doc, "envoy"))) == ["Thabo Mbeki"]
+
+
+def test_two_word_nationality_adjectives_name_their_own_state(parse, resolver):
+    doc = parse("In 2012 South Sudanese troops occupied Heglig.")
+    assert names(resolver.resolve(token(doc, "troops"))) == ["South Sudan"]
+    doc = parse("In 2012 the South Korean navy seized a North Korean ship.")
+    assert names(resolver.resolve(token(doc, "navy"))) == ["South Korea"]
+    assert names(resolver.resolve(token(doc, "ship"))) == ["North Korea"]

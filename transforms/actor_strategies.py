@@ -188,8 +188,18 @@ def apposed_name(head, m: Mention) -> list[Actor] | None:
         if child.dep_ != "appos":
             continue
         ent = m.entity(child)
+        titled = head.lemma_.lower() in m.resolver.words.title_word and child.pos_ == "PROPN"
         if ent is not None and ent.label_ == "PERSON":
             return resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
+        if titled:
+            # "the envoy Thabo Mbeki": a title's apposed name is a person, whatever label the
+            # entity recogniser gave it (it may take a person's name for a place)
+            found = resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
+            if found:
+                return found
+            name = _span_text(name_tokens(child))
+            entry = m.kb.lookup(name, on=m.when)
+            return [m.seen.note(from_entry(entry) if entry is not None else Actor(name, "person", None), name)]
         if child.pos_ == "PROPN" and head.pos_ == "NOUN" and _names_a_group(head, m.resolver.vocab):
             found = resolve_mention(child, Mention(m.resolver, m.when, m.avoid))
             if found and any(a.actor_type != "organization" or m.kb.get(a.name) for a in found):

@@ -259,7 +259,12 @@ def _states_named_by(token, kb: ActorKB, when: dt.date | None) -> list[Actor]:
     """States that a modifier names ("Russian", "Israeli and Egyptian", "Russia's")."""
     states = []
     for member in [token, *[c for c in token.children if c.dep_ == "conj"]]:
-        entry = kb.adjective(member.text, on=when) or kb.lookup(member.text, on=when)
+        entry = None
+        before = [c for c in member.lefts if c.dep_ in ("amod", "compound") and c.i == member.i - 1]
+        if before:  # "South Sudanese", "North Korean": the two words name another state than the last
+            phrase = f"{before[0].text} {member.text}"
+            entry = kb.adjective(phrase, on=when) or kb.lookup(phrase, on=when)
+        entry = entry or kb.adjective(member.text, on=when) or kb.lookup(member.text, on=when)
         if entry is None and member.dep_ in ("compound", "poss"):
             entry = kb.lookup(_span_text(name_tokens(member)), on=when)
         if entry is not None and entry.actor_type == "state":
