@@ -415,3 +415,12 @@ def test_two_word_nationality_adjectives_name_their_own_state(parse, resolver):
     doc = parse("In 2012 the South Korean navy seized a North Korean ship.")
     assert names(resolver.resolve(token(doc, "navy"))) == ["South Korea"]
     assert names(resolver.resolve(token(doc, "ship"))) == ["North Korea"]
+
+
+def test_an_entity_stretched_over_a_coordination_is_one_per_name(parse, resolver):
+    doc = parse("In December 2023 Erdoğan and Mitsotakis signed a declaration on friendly relations in Athens.")
+    from transforms.actors import split_coordinated
+
+    stretched = [e for e in doc.ents if " and " in e.text]
+    assert [p.text for e in stretched for p in split_coordinated(e)] == (["Erdoğan", "Mitsotakis"] if stretched else [])
+    assert "Erdoğan and Mitsotakis" not in names(resolver.resolve(token(doc, "Erdoğan")))

@@ -160,8 +160,26 @@ def entity_of(token):
         return None
     for ent in token.doc.ents:
         if ent.start <= token.i < ent.end:
-            return ent
+            return next((part for part in split_coordinated(ent) if part.start <= token.i < part.end), None)
     return None
+
+
+def split_coordinated(ent):
+    """An entity the model stretched over a coordination ("Erdoğan and Mitsotakis" as one ORG)
+    is one entity per conjunct: cut at a "and"/"or"/comma that joins two names of it."""
+    cuts = [t.i for t in ent if t.dep_ == "cc" or (t.text == "," and t.i + 1 < ent.end and ent.doc[t.i + 1].dep_ == "conj")]
+    if not cuts or not any(t.dep_ == "conj" for t in ent):
+        return [ent]
+    from spacy.tokens import Span  # spaCy is the parser's library; only needed when cutting
+
+    parts, start = [], ent.start
+    for cut in cuts:
+        if cut > start:
+            parts.append(Span(ent.doc, start, cut, label=ent.label_))
+        start = cut + 1
+    if start < ent.end:
+        parts.append(Span(ent.doc, start, ent.end, label=ent.label_))
+    return parts
 
 
 def strip_titles(text: str, title_words: frozenset[str]) -> str:
@@ -333,7 +351,8 @@ class Resolver:
         on every access, and strategies ask for entities many times)."""
         doc, table = self._entities
         if doc is not token.doc:
-            doc, table = token.doc, {i: ent for ent in token.doc.ents for i in range(ent.start, ent.end)}
+            doc = token.doc
+            table = {i: part for ent in doc.ents for part in split_coordinated(ent) for i in range(part.start, part.end)}
             self._entities = (doc, table)
         return table.get(token.i) if token.ent_type_ else None
 
