@@ -234,3 +234,7 @@ def test_victory_over_and_pressure_from_are_nominal_events(run):
     assert ("19", "Japan", "Russia") in run("Japan's victory over Russia in 1905 surprised Europe.")
     assert any(root == "10" and src == "United States" for root, src, _ in
                run("Under pressure from the United States, Seoul suspended the decision in 2019."))
+
+
+def test_being_expelled_from_a_state_is_that_states_act(run):
+    assert ("16", "Greece", "Libya") in run("In 2019 the Libyan ambassador was expelled from Greece.")

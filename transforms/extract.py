@@ -363,6 +363,13 @@ class SentenceExtractor:
             agent = agent_of(verb)
             cand.sources = self.resolver.resolve(agent, when) if agent is not None else []
             cand.targets = self.resolver.resolve(subject, when) if subject is not None else []
+            if agent is None and cand.code[:2] in ("16", "17"):
+                # "the Libyan ambassador was expelled from Greece", "Christians were deported from
+                # Anatolia": the state one is sent away from is the one that sends
+                origin = prep_object(verb, "from")
+                if origin is not None:
+                    cand.sources = [a for a in self.resolver.resolve(origin, when) + self._place_as_state(origin, when)
+                                    if a.actor_type == "state" and a not in cand.targets][:1]
             if agent is None and not cand.targets and subject is not None:
                 # "The treaty between Egypt and Israel was signed": the parties of the subject
                 between = self._between(subject, when)
