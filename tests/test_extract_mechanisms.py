@@ -238,3 +238,26 @@ def test_victory_over_and_pressure_from_are_nominal_events(run):
 
 def test_being_expelled_from_a_state_is_that_states_act(run):
     assert ("16", "Greece", "Libya") in run("In 2019 the Libyan ambassador was expelled from Greece.")
+
+
+def test_the_wielder_of_a_weapon_is_the_source(run):
+    assert ("19", "Sudan", "Rapid Support Forces") in run(
+        "On 20 June 2023, Sudanese Armed Forces aircraft bombed RSF positions in Nyala.")
+    assert any(src == "Houthis" for _, src, _ in run(
+        "Two days later, a drone launched by the Houthis struck a camp for displaced people in Marib in 2021."))
+
+
+def test_members_and_forces_of_a_named_group_are_the_group(run):
+    assert any(src == "Tehrik-i-Taliban Pakistan" for _, src, _ in run(
+        "On 8 May 2018, militants of Tehrik-i-Taliban Pakistan attacked a police checkpoint in Bannu."))
+    assert any(src == "Houthis" for _, src, _ in run(
+        "On 10 February 2021, Houthi forces fired ballistic missiles at Marib."))
+
+
+def test_a_police_post_belongs_to_the_documents_state(run):
+    events = run("On 8 May 2018, gunmen attacked a police checkpoint in Bannu, Pakistan.")
+    assert any(tgt == "Pakistan" for _, _, tgt in events)
+
+
+def test_a_sit_in_is_a_demonstration(run):
+    assert any(root == "14" for root, *_ in run("On 3 May 2019, traders staged a sit-in outside the governor's office in Kano."))

@@ -279,6 +279,20 @@ def state_organ(head, m: Mention) -> list[Actor] | None:
     return m.resolver._state_organ(head, m.entity(head), m.when) or None
 
 
+def forces_of_a_group(head, m: Mention) -> list[Actor] | None:
+    """'Houthi forces', 'Wagner troops', 'RSF soldiers': forces named after an armed group or a
+    company are that group, not a state's organ."""
+    if m.kb.state_organ_type(head.text) != "state":
+        return None
+    for child in head.lefts:
+        if child.dep_ in ("compound", "amod", "nmod") and child.pos_ == "PROPN":
+            name = _span_text(name_tokens(child))
+            entry = m.kb.lookup(name, on=m.when) or m.kb.lookup(name + "s", on=m.when)
+            if entry is not None and entry.actor_type in ("group", "organization"):
+                return [m.seen.note(from_entry(entry), _span_text([child, head]))]
+    return None
+
+
 def organ_of_the_documents_state(head, m: Mention) -> list[Actor] | None:
     """'police', 'soldiers', 'the military', 'government troops', 'security forces' with no
     state named before or after them: the state the document is about, when the document so
@@ -401,8 +415,21 @@ def group_noun(head, m: Mention) -> list[Actor] | None:
     attacked ...') but not inside a named entity ('the Jihadists Brigade')."""
     if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and m.entity(head) is None):
         if group_noun_of(head, m.resolver.vocab) is not None:
-            return [m.resolver._group(head, m.when)]
+            return _members_body(head, m) or [m.resolver._group(head, m.when)]
     return None
+
+
+def _members_body(head, m: Mention) -> list[Actor]:
+    """'fighters of the Rapid Support Forces', 'militants of Tehrik-i-Taliban Pakistan': members
+    of a named body are that body."""
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "PROPN":
+                found = resolve_mention(obj, Mention(m.resolver, m.when, m.avoid))
+                if found and all(a.actor_type in ("group", "organization", "state") for a in found):
+                    return found
+    return []
 
 
 def noun_with_state_adjective(head, m: Mention) -> list[Actor] | None:
@@ -437,6 +464,7 @@ RESOLUTION_STRATEGIES = (
     document_title,
     demonym_as_noun,
     state_organ,
+    forces_of_a_group,
     organ_of_the_documents_state,
     title_without_name,
     generic_title,

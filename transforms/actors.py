@@ -416,7 +416,9 @@ class Resolver:
                 first -= 1  # "Al-Shabaab militants": the parser hangs only "Shabaab" on the noun
             words = head.doc[first: head.i]
             for start in range(len(words)):
-                entry = self.kb.lookup(words[start:].text, on=when)  # "Lashkar-e-Taiba gunmen"
+                text = words[start:].text
+                # "Lashkar-e-Taiba gunmen"; "Houthi fighters", where the group is named in the plural
+                entry = self.kb.lookup(text, on=when) or (self.kb.lookup(text + "s", on=when) if text[:1].isupper() else None)
                 if entry is not None and entry.actor_type in ("group", "organization"):
                     return self.seen.note(from_entry(entry), _span_text(list(head.subtree)[:8]))
         for child in head.children:

@@ -377,6 +377,8 @@ class SentenceExtractor:
                     cand.sources, cand.targets = between
             return
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
+        if not cand.sources and subject is not None and subject.lemma_.lower() in self.words.weapon:
+            cand.sources = self._wielder_of(subject, when)
         if cand.statement:
             cand.targets = self._statement_target(verb, cand.sources, when)
             return
@@ -462,11 +464,25 @@ class SentenceExtractor:
                 return [self.last_force]
         return []
 
+    def _wielder_of(self, weapon, when) -> list[Actor]:
+        """Who used a weapon or war machine that is a clause's subject: "Sudanese Armed Forces
+        aircraft bombed ...", "a drone launched by the Houthis struck ..."."""
+        for child in weapon.children:
+            if child.dep_ == "acl":
+                agent = agent_of(child)
+                if agent is not None:
+                    found = self.resolver.resolve(agent, when)
+                    if found:
+                        return found
+        return self._owner_of(weapon, when)
+
     def _owner_of(self, head, when) -> list[Actor]:
         """Whose thing an attacked object is, from the name modifying it: "a Nigerian Army base",
-        "Syrian army positions", "the Turkish embassy", "an Israeli patrol"."""
+        "Syrian army positions", "the Turkish embassy", "an Israeli patrol", "a police checkpoint"
+        (the document's state)."""
         for child in head.lefts:
-            if child.dep_ in ("compound", "amod", "poss", "nmod") and (child.pos_ == "PROPN" or child.ent_type_ == "NORP"):
+            organ = child.pos_ == "NOUN" and self.resolver.kb.state_organ_type(child.text) == "state"  # "police checkpoint"
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and (child.pos_ == "PROPN" or child.ent_type_ == "NORP" or organ):
                 found = self.resolver.resolve(child, when)
                 if found:
                     return found
