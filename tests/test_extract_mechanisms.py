@@ -261,3 +261,16 @@ def test_a_police_post_belongs_to_the_documents_state(run):
 
 def test_a_sit_in_is_a_demonstration(run):
     assert any(root == "14" for root, *_ in run("On 3 May 2019, traders staged a sit-in outside the governor's office in Kano."))
+
+
+def test_they_in_a_reported_clause_is_the_speaker(run):
+    events = run("On 9 July 2020, police in Nairobi said they had arrested 14 students.")
+    assert any(root == "17" and src == "Kenya" for root, src, _ in events)
+
+
+def test_them_is_the_group_just_named_and_nothing_older(run):
+    events = run("On 19 October 2021, students marched in Nakuru, Kenya. Kenyan police dispersed them with tear gas.")
+    assert ("17", "Kenya", "students") in events
+    events = run("In 1990 Kenya condemned the rebels. Kenya and Uganda met in 1991. "
+                 "In 1992 Uganda urged them to disarm.")
+    assert not any(tgt == "rebels" for root, src, tgt in events if src == "Uganda")

@@ -95,6 +95,9 @@ class DocumentActors:
     recent: list[Actor] = field(default_factory=list)
     roles: dict[str, Actor] = field(default_factory=dict)  # "minister" -> last person with that title
     place_countries: list[str] = field(default_factory=list)  # ISO3 of places named so far ("in Maiduguri")
+    sentence: object = None  # the parsed sentence being read, and how many have been
+    sentences_read: int = 0
+    noted_in: dict[Actor, int] = field(default_factory=dict)  # actor -> the sentence it was last named in
     acronyms: dict[str, Actor] = field(default_factory=dict)  # "JNIM" -> the name it was bracketed after
 
     def note_place(self, country_code: str | None) -> None:
@@ -114,12 +117,22 @@ class DocumentActors:
         if actor in self.recent:
             self.recent.remove(actor)
         self.recent.append(actor)
+        self.noted_in[actor] = self.sentences_read
         return actor
 
-    def last(self, actor_type: str | tuple[str, ...], skip=()) -> Actor | None:
+    def reading(self, doc) -> None:
+        """Mark that `doc` (one parsed sentence) is being read: counts sentences for `within`."""
+        if doc is not self.sentence:
+            self.sentence = doc
+            self.sentences_read += 1
+
+    def last(self, actor_type: str | tuple[str, ...], skip=(), within: int | None = None) -> Actor | None:
+        """The latest actor of a type; with `within`, only one named in the last `within` sentences."""
         types = (actor_type,) if isinstance(actor_type, str) else actor_type
         for actor in reversed(self.recent):
             if actor.actor_type in types and actor not in skip:
+                if within is not None and self.sentences_read - self.noted_in.get(actor, 0) >= within:
+                    return None
                 return actor
         return None
 
@@ -375,6 +388,7 @@ class Resolver:
         subject, for an object pronoun: "X telephoned Y urging him").
         """
         actors: list[Actor] = []
+        self.seen.reading(head.doc)
         for member in [head, *self._conjuncts(head)]:
             for actor in self._resolve_one(member, when, tuple(avoid)):
                 if actor.actor_type == "person":
@@ -564,6 +578,11 @@ class Resolver:
             return self.seen.last("person", skip=avoid)
         if lower in _THING_PRONOUNS:
             return self.seen.last(("state", "organization", "igo", "group"), skip=avoid)
+        if lower == "them":
+            # "police fired tear gas to disperse them": the crowd or group named in this sentence or
+            # the one before; "they" as a subject is left alone (in a history of two states it is
+            # usually both of them)
+            return self.seen.last("group", skip=avoid, within=2)
         return None
 
     def _from_entity(self, ent, head, when: dt.date | None) -> Actor | None:

@@ -377,6 +377,8 @@ class SentenceExtractor:
                     cand.sources, cand.targets = between
             return
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
+        if not cand.sources and subject is not None and subject.lower_ in ("they", "we"):
+            cand.sources = self._speaker_of(verb, when)
         if not cand.sources and subject is not None and subject.lemma_.lower() in self.words.weapon:
             cand.sources = self._wielder_of(subject, when)
         if cand.statement:
@@ -463,6 +465,18 @@ class SentenceExtractor:
             if bare and definite and self.lexicon.noun_patterns(head.lemma_):
                 return [self.last_force]
         return []
+
+    def _speaker_of(self, verb, when) -> list[Actor]:
+        """ "Police said they had arrested 14 students": in a reported clause, "they" or "we" is
+        the body that reports."""
+        governor = verb.head
+        if verb.dep_ != "ccomp" or governor is verb or governor.pos_ not in ("VERB", "AUX"):
+            return []
+        match = match_verb(governor, self.lexicon)
+        if match is None or match[0].code[:2] != "01":
+            return []
+        speaker, _ = subject_of(governor)
+        return self.resolver.resolve(speaker, when) if speaker is not None else []
 
     def _wielder_of(self, weapon, when) -> list[Actor]:
         """Who used a weapon or war machine that is a clause's subject: "Sudanese Armed Forces
