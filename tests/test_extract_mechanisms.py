@@ -274,3 +274,8 @@ def test_them_is_the_group_just_named_and_nothing_older(run):
     events = run("In 1990 Kenya condemned the rebels. Kenya and Uganda met in 1991. "
                  "In 1992 Uganda urged them to disarm.")
     assert not any(tgt == "rebels" for root, src, tgt in events if src == "Uganda")
+
+
+def test_an_explosive_doing_damage_is_a_bombing(run):
+    events = run("On 3 June 2021, an improvised explosive device destroyed a Kenya Defence Forces vehicle near Mandera.")
+    assert events == {("18", None, "Kenya")}

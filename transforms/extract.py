@@ -184,22 +184,28 @@ def _verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
 # -- recodes: the code depends on who acts (transforms/data/lexicon/recodes.csv) ------------
 
 
-def _armed_group_source(cand, vocab: ActorVocabulary) -> bool:
+def _armed_group_source(cand, vocab: ActorVocabulary, words: WordClasses) -> bool:
     return bool(cand.sources) and all(a.actor_type == "group" and not is_civilian_crowd(a, vocab) for a in cand.sources)
 
 
-def _crowd_source(cand, vocab: ActorVocabulary) -> bool:
+def _crowd_source(cand, vocab: ActorVocabulary, words: WordClasses) -> bool:
     return bool(cand.sources) and all(is_civilian_crowd(a, vocab) for a in cand.sources)
 
 
-RECODE_CONDITIONS = {"armed_group_source": _armed_group_source, "crowd_source": _crowd_source}
+def _explosive_subject(cand, vocab: ActorVocabulary, words: WordClasses) -> bool:
+    subject, _ = subject_of(cand.token) if cand.token.pos_ in ("VERB", "AUX") else (None, False)
+    return subject is not None and subject.lemma_.lower() in words.explosive
+
+
+RECODE_CONDITIONS = {"armed_group_source": _armed_group_source, "crowd_source": _crowd_source,
+                     "explosive_subject": _explosive_subject}
 
 
 def recode(cand, lexicon: Lexicon, vocab: ActorVocabulary) -> None:
     """Apply the first row of recodes.csv whose condition holds and whose prefix the code has
     (`vocab`: the actor word lists, which say which groups are civilian crowds)."""
     for row in lexicon.recodes:
-        if cand.code.startswith(row.code_prefix) and RECODE_CONDITIONS[row.condition](cand, vocab):
+        if cand.code.startswith(row.code_prefix) and RECODE_CONDITIONS[row.condition](cand, vocab, lexicon.words):
             cand.code = row.new_code
             if row.symmetric is not None:
                 cand.symmetric = row.symmetric
