@@ -279,3 +279,7 @@ def test_them_is_the_group_just_named_and_nothing_older(run):
 def test_an_explosive_doing_damage_is_a_bombing(run):
     events = run("On 3 June 2021, an improvised explosive device destroyed a Kenya Defence Forces vehicle near Mandera.")
     assert events == {("18", None, "Kenya")}
+
+
+def test_a_possessive_before_the_subject_refers_forward_to_it(run):
+    assert ("19", "Japan", "Russia") in run("After its victory over Russia in 1905, Japan annexed Korea.")

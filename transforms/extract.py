@@ -564,6 +564,19 @@ class SentenceExtractor:
                     found.append(actor)
         return found
 
+    def _forward_possessor(self, pronoun, when) -> list[Actor]:
+        """ "After its victory over Russia, Japan ...": a possessive pronoun in a phrase before the
+        clause's subject refers forward to that subject."""
+        if pronoun.pos_ != "PRON" or pronoun.lower_ not in ("its", "his", "her", "their"):
+            return []
+        verb = pronoun.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+            verb = verb.head
+        subject, _ = subject_of(verb)
+        if subject is None or subject.i < pronoun.i:
+            return []
+        return self.resolver.resolve(subject, when)
+
     def _between(self, noun, when):
         """The two parties of "<noun> between X and Y", if the noun has them."""
         for child in noun.children:
@@ -592,7 +605,7 @@ class SentenceExtractor:
                 targets.extend(actors)
         for child in noun.lefts:
             if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
-                actors = self.resolver.resolve(child, when)
+                actors = self._forward_possessor(child, when) or self.resolver.resolve(child, when)
                 if actors and child not in (noun,):
                     if not sources:
                         sources.extend(actors)
