@@ -283,3 +283,22 @@ def test_an_explosive_doing_damage_is_a_bombing(run):
 
 def test_a_possessive_before_the_subject_refers_forward_to_it(run):
     assert ("19", "Japan", "Russia") in run("After its victory over Russia in 1905, Japan annexed Korea.")
+
+
+def test_an_event_noun_that_breaks_out_took_place_without_named_actors(run):
+    assert ("14", None, "Japan") in run("In September 2012 anti-Japanese riots broke out in several Chinese cities.")
+    assert any(root == "19" for root, *_ in run("In May 2019 clashes erupted in Tripoli."))
+    assert run("In 2019 the war ended.") == set()  # a war that ends is a reference, not a new event
+
+
+def test_a_gerund_subject_is_a_nominal_event(run):
+    assert ("19", "China", "Japan") in run("Fighting between Chinese and Japanese troops broke out near Beijing in July 1937.")
+
+
+def test_a_crowd_setting_fire_is_a_riot(run):
+    assert any(root == "14" for root, *_ in run("On 4 May 1919, students in Beijing set fire to the house of a minister."))
+
+
+def test_waging_a_campaign_and_breaking_up_a_march(run):
+    assert ("19", "France", "rebels") in run("In 1927 the French army waged a scorched-earth campaign against the rebels.")
+    assert any(root == "17" for root, *_ in run("On 8 May 1945 French troops broke up a march in Setif, Algeria."))

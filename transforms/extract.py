@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from transforms.actor_kb import ActorKB, ActorVocabulary
-from transforms.actors import Actor, DocumentActors, Resolver, entity_of, is_civilian_crowd
+from transforms.actors import Actor, DocumentActors, Resolver, entity_of, from_entry, is_civilian_crowd
 from transforms.dates import RunningDate, find_mentions
 from transforms.event_dates import SentenceDate, date_for_event, mention_head
 from transforms.lexicon import Lexicon, NounPattern, VerbPattern, WordClasses
@@ -80,6 +80,7 @@ class _Candidate:
     targets: list = field(default_factory=list)
     symmetric: bool = False
     statement: bool = False
+    happened: bool = False  # a nominal event the text says took place, with no actor named
 
 
 # -- verbs that are not events ---------------------------------------------------------
@@ -233,7 +234,9 @@ class SentenceExtractor:
                 # every name is noted in reading order, event or not, so that "he",
                 # "the two leaders" and surnames later on can refer back to it
                 self.resolver.resolve(token, when)
-            if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
+            if token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass"):
+                cand = self._noun_candidate(token, when)  # "Fighting between X and Y broke out": a gerund as a noun
+            elif token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
                 cand = self._verb_candidate(token, when)
             elif token.pos_ in ("NOUN", "PROPN"):
                 cand = self._noun_candidate(token, when)
@@ -355,6 +358,9 @@ class SentenceExtractor:
             participants = (sources, targets) if sources or targets else None
             cand.words = [governor, *words]
         if not participants:
+            if happening(token, pattern.code, self.words):
+                cand.happened = True  # "clashes broke out", "riots erupted": an event with no named actor
+                return cand
             return None
         cand.sources, cand.targets = participants
         return cand
@@ -606,6 +612,12 @@ class SentenceExtractor:
         for child in noun.lefts:
             if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
                 actors = self._forward_possessor(child, when) or self.resolver.resolve(child, when)
+                if _against(child):
+                    entry = None if actors else self.resolver.kb.adjective(child.text, on=when)
+                    actors = actors or ([self.resolver.seen.note(from_entry(entry), child.text)] if entry is not None else [])
+                if actors and _against(child):
+                    targets.extend(a for a in actors if a not in targets)  # "anti-Japanese riots"
+                    continue
                 if actors and child not in (noun,):
                     if not sources:
                         sources.extend(actors)
@@ -658,7 +670,8 @@ class SentenceExtractor:
                     continue  # "said Russia is ready to ...": coded through the reported event
                 if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
                     continue  # "called on X, reiterating ...": elaborates the main event
-            if not cand.sources and not cand.targets and not is_agentless_violence(cand.token, cand.code, self.words):
+            if not cand.sources and not cand.targets and not cand.happened \
+                    and not is_agentless_violence(cand.token, cand.code, self.words):
                 continue  # an event needs an identifiable actor (ANNOTATION.md, "What is an event")
             if cand.statement and not cand.sources:
                 continue  # a statement needs its speaker: "the treaty described X as Y" is a text, not an act
@@ -733,6 +746,19 @@ def _merge_casualties(found: list[_Candidate], words: WordClasses) -> list[_Cand
         if not head.sources:
             head.sources = cand.sources
     return keep
+
+
+def _against(modifier) -> bool:
+    """ "anti-Japanese", "anti-government": a modifier that names whom the event is against."""
+    doc = modifier.doc
+    return modifier.lower_.startswith("anti-") or (
+        modifier.i >= 2 and doc[modifier.i - 1].text == "-" and doc[modifier.i - 2].lower_ == "anti")
+
+
+def happening(noun, code: str, words: WordClasses) -> bool:
+    """ "Clashes broke out in the capital", "riots erupted", "fighting spread": a nominal event that is
+    the subject of a verb of occurrence took place, whoever its actors were."""
+    return code[:2] in ("14", "18", "19", "20") and noun.dep_ == "nsubj" and noun.head.lemma_.lower() in words.occurrence
 
 
 def is_agentless_violence(token, code: str, words: WordClasses) -> bool:

@@ -59,7 +59,8 @@ def match_verb(token, lexicon: Lexicon) -> tuple[VerbPattern, list] | None:
 
 def match_noun(token, lexicon: Lexicon) -> tuple[NounPattern, list] | None:
     """The longest nominal pattern ending at `token` (head noun last)."""
-    for pattern in lexicon.noun_patterns(token.lemma_):
+    # a gerund used as a noun has its verb's lemma ("Fighting" -> fight): try the word as written too
+    for pattern in lexicon.noun_patterns(token.lemma_) or lexicon.noun_patterns(token.lower_):
         words = pattern.words
         start = token.i - len(words) + 1
         if start < 0:
