@@ -424,3 +424,10 @@ def test_an_entity_stretched_over_a_coordination_is_one_per_name(parse, resolver
     stretched = [e for e in doc.ents if " and " in e.text]
     assert [p.text for e in stretched for p in split_coordinated(e)] == (["Erdoğan", "Mitsotakis"] if stretched else [])
     assert "Erdoğan and Mitsotakis" not in names(resolver.resolve(token(doc, "Erdoğan")))
+
+
+def test_words_before_a_persons_entity_join_the_name_only_when_they_are_names(parse, resolver):
+    doc = parse("In 2019 Russian Duma deputy Sergei Gavrilov addressed the parliament in Tbilisi.")
+    assert names(resolver.resolve(token(doc, "Gavrilov"))) == ["Sergei Gavrilov"]
+    doc = parse("In 2003 Luiz Inácio Lula da Silva visited Caracas.")
+    assert names(resolver.resolve(token(doc, "Silva")))[0].endswith("Lula da Silva")

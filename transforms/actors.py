@@ -643,7 +643,7 @@ class Resolver:
     def _person(self, ent, head, when: dt.date | None) -> Actor | None:
         name = strip_titles(ent.text, self.words.title_word)
         full = strip_titles(_span_text(name_tokens(head)), self.words.title_word)
-        if len(full) > len(name) and full.endswith(name) and full.split()[0][:1].isupper():
+        if len(full) > len(name) and full.endswith(name) and self._first_names(full[: -len(name)].split(), when):
             name = full  # the model left a first name out of the entity ("Luiz | Inácio Lula da Silva")
         if not name:
             return None
@@ -659,6 +659,16 @@ class Resolver:
             return self.seen.note(from_entry(entry), ent.text)
         country = country_from_modifiers(head, self.kb) or self._country_of_apposed_title(head)
         return self.seen.note(Actor(name, "person", country.country_code if country else None), ent.text)
+
+    _MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+    def _first_names(self, words: list[str], when) -> bool:
+        """Whether words before a person's entity are more of the name, not a date, a nationality, a
+        title or a body ("April Li Hongzhang", "Russian Duma deputy Sergei Gavrilov" are not)."""
+        return 0 < len(words) <= 2 and all(
+            w[:1].isupper() and w.lower() not in self._MONTHS and w.lower() not in self.words.title_word
+            and self.kb.adjective(w, on=when) is None and self.kb.lookup(w, on=when) is None
+            for w in words)
 
     def _office_holder_by_given_name(self, name: str, when: dt.date | None) -> KBEntry | None:
         """'Meles', 'Isaias': leaders known by their given name, when exactly one such
