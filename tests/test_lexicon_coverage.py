@@ -155,3 +155,17 @@ def test_pattern(nlp, kb, lexicon, sentence, root, source, target):
     events, _ = extract_document(split_sentences(sentence), nlp, kb, lexicon)
     found = {(e.code[:2], e.source.name if e.source else None, e.target.name if e.target else None) for e in events}
     assert any(r == root and (source is None or s == source) and (target is None or t == target) for r, s, t in found), found
+
+
+@pytest.mark.parametrize("text, root", [
+    ("In 2000 Moscow introduced visas for Georgian citizens.", "17"),
+    ("In 1921 Georgian insurgents rose against Soviet rule.", "18"),
+    ("In 2010 China halted shipments of rare earth metals to Japan.", "16"),
+    ("In 1874 Japan sent a punitive expedition to southern Taiwan.", "15"),
+])
+def test_restrictions_uprisings_and_expeditions(nlp, kb, lexicon, text, root):
+    from transforms.extract import extract_document
+    from transforms.segment import split_sentences
+
+    events, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
+    assert root in {e.code[:2] for e in events}
