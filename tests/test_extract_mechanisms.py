@@ -85,7 +85,7 @@ def test_recodes_are_read_from_the_data_file(lexicon):
 
 
 def test_recode_rows_name_known_conditions(tmp_path):
-    from transforms.extract import RECODE_CONDITIONS
+    from transforms.event_rules import RECODE_CONDITIONS
     from transforms.lexicon import LEXICON_DIR
 
     assert {r.condition for r in load_recodes(LEXICON_DIR / "recodes.csv")} <= set(RECODE_CONDITIONS)
@@ -168,7 +168,8 @@ def test_no_other_party_when_no_two_states_dominate(run):
 
 def test_document_parties_need_two_clear_leaders():
     from transforms.actors import Actor
-    from transforms.extract import ExtractedEvent, document_parties
+    from transforms.event_rules import document_parties
+    from transforms.extract import ExtractedEvent
 
     def ev(src, tgt):
         return ExtractedEvent(1, "111", "x", 0, Actor(src, "state", src[:3].upper()), Actor(tgt, "state", tgt[:3].upper()))
