@@ -303,3 +303,7 @@ def test_a_crowd_setting_fire_is_a_riot(run):
 def test_waging_a_campaign_and_breaking_up_a_march(run):
     assert ("19", "France", "rebels") in run("In 1927 the French army waged a scorched-earth campaign against the rebels.")
     assert any(root == "17" for root, *_ in run("On 8 May 1945 French troops broke up a march in Setif, Algeria."))
+
+
+def test_claiming_a_toll_reports_the_violence(run):
+    assert ("18", "rebels", "Mali") in run("On 3 May 2021, the rebels claimed 15 fatalities among government troops in Kidal, Mali.")

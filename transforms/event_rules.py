@@ -92,7 +92,7 @@ def is_possession_claim(token, words: WordClasses) -> bool:
     if token.lemma_.lower() not in words.possession_verb:
         return False
     obj = direct_object(token)
-    return obj is not None and obj.lemma_.lower() != "responsibility" \
+    return obj is not None and obj.lemma_.lower() != "responsibility" and obj.lemma_.lower() not in words.casualty_noun \
         and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
 
 
