@@ -307,3 +307,14 @@ def test_waging_a_campaign_and_breaking_up_a_march(run):
 
 def test_claiming_a_toll_reports_the_violence(run):
     assert ("18", "rebels", "Mali") in run("On 3 May 2021, the rebels claimed 15 fatalities among government troops in Kidal, Mali.")
+
+
+def test_the_two_unnamed_ministers_are_their_states_and_agree_with_each_other(run):
+    events = run("Kazakhstan and Uzbekistan established diplomatic relations in 1992. "
+                 "In 2001 the two foreign ministers held talks in Shymkent and agreed to set up a joint commission.")
+    assert ("04", "Uzbekistan", "Kazakhstan") in events or ("04", "Kazakhstan", "Uzbekistan") in events
+    assert any(root == "03" and {src, tgt} == {"Kazakhstan", "Uzbekistan"} for root, src, tgt in events)
+
+
+def test_providing_someone_with_credits_is_economic_aid(run):
+    assert ("07", "Kazakhstan", "Uzbekistan") in run("Kazakhstan provided Uzbekistan with 50 million dollars in credits in 2003.")

@@ -507,6 +507,9 @@ class Resolver:
             return []
         wanted = "person" if head.lemma_.lower() in self.words.pair_person_noun else "state"
         found = [a for a in reversed(self.seen.recent) if a.actor_type == wanted]
+        if len(found) < 2 and wanted == "person":
+            # "the two foreign ministers" whose names the text never gave: their two states
+            found = [a for a in reversed(self.seen.recent) if a.actor_type == "state"]
         return found[:2][::-1] if len(found) >= 2 else []
 
     def _state_organ(self, head, ent, when) -> list[Actor]:

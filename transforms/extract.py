@@ -190,8 +190,10 @@ class SentenceExtractor:
             subject, passive = subject_of(token.head)
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
         cand.targets = self._actors_in(complement, when, exclude=cand.sources)
-        if not cand.targets and len(cand.sources) >= 2 and intended is not None and is_symmetric(intended[0].code):
-            # "Iran and Saudi Arabia agreed to restore relations": one intent between the two
+        joint = token.lemma_.lower() in self.words.consenting or (intended is not None and is_symmetric(intended[0].code))
+        if not cand.targets and len(cand.sources) >= 2 and joint:
+            # "Iran and Saudi Arabia agreed to restore relations", "the two ministers agreed to set up a
+            # commission": one intent between the two
             cand.sources, cand.targets, cand.symmetric = cand.sources[:1], cand.sources[1:2], True
         return cand
 
