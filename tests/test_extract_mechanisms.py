@@ -318,3 +318,14 @@ def test_the_two_unnamed_ministers_are_their_states_and_agree_with_each_other(ru
 
 def test_providing_someone_with_credits_is_economic_aid(run):
     assert ("07", "Kazakhstan", "Uzbekistan") in run("Kazakhstan provided Uzbekistan with 50 million dollars in credits in 2003.")
+
+
+def test_considering_a_place_part_of_ones_territory_is_a_state(run):
+    assert not any(root == "01" for root, *_ in run(
+        "In 2012 South Sudanese troops occupied the Heglig oil field, which Khartoum considers part of its territory."))
+    assert run("In 2010 Georgia considers both regions occupied territory.") == set()
+
+
+def test_returning_is_an_event_only_with_what_is_returned(run):
+    assert run("In 1974 Konstantinos Karamanlis returned from exile in Paris.") == set()
+    assert ("08", "United States", "Japan") in run("In 1972 the United States returned Okinawa to Japan.")

@@ -64,12 +64,24 @@ def is_aspectual_head(token, words: WordClasses) -> bool:
 
 
 def is_assessment(token, words: WordClasses) -> bool:
-    """ "was considered an ally", "regarded Iran as a threat": judging someone to be something is a
-    state of affairs, not an act; the verb has a predicative complement instead of an event object."""
+    """ "was considered an ally", "regarded Iran as a threat", "considers both regions occupied",
+    "which Khartoum considers part of its territory": judging someone to be something is a state of
+    affairs, not an act; the verb has a predicative complement (or a small clause) instead of an event
+    object ("considered sanctions" stays an event)."""
     if token.lemma_ not in words.assessing:
         return False
     return any(c.dep_ in ("oprd", "attr", "acomp") or (c.dep_ == "prep" and c.lower_ == "as")
-               or (c.dep_ == "xcomp" and c.lemma_ == "be") for c in token.children)
+               or (c.dep_ == "xcomp" and c.lemma_ == "be")
+               or (c.dep_ == "ccomp" and not any(m.dep_ == "mark" for m in c.children))
+               for c in token.children) or (token.dep_ == "relcl" and any(c.dep_ == "dobj" and c.lemma_ == "part" for c in token.children))
+
+
+def is_objectless(token, words: WordClasses) -> bool:
+    """ "Karamanlis returned from exile": a verb that is an event only with an object ("returned the
+    islands") or in the passive is no event without one."""
+    if token.lemma_.lower() not in words.needs_object:
+        return False
+    return direct_object(token) is None and not any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
 
 
 def is_explosion_without_weapon(token, words: WordClasses) -> bool:
@@ -97,7 +109,7 @@ def is_possession_claim(token, words: WordClasses) -> bool:
 
 
 VERB_FILTERS = (is_background_participle, is_auxiliary, is_failed_complement, is_assessment,
-                is_explosion_without_weapon, is_natural_force, is_possession_claim)
+                is_explosion_without_weapon, is_natural_force, is_possession_claim, is_objectless)
 
 
 def verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
