@@ -431,3 +431,8 @@ def test_words_before_a_persons_entity_join_the_name_only_when_they_are_names(pa
     assert names(resolver.resolve(token(doc, "Gavrilov"))) == ["Sergei Gavrilov"]
     doc = parse("In 2003 Luiz Inácio Lula da Silva visited Caracas.")
     assert names(resolver.resolve(token(doc, "Silva")))[0].endswith("Lula da Silva")
+
+
+def test_an_acronym_the_model_missed_is_an_organisation(parse, resolver):
+    doc = parse("In 1993 RENAMO rejected the proposal.")
+    assert names(resolver.resolve(token(doc, "RENAMO"))) == ["RENAMO"]

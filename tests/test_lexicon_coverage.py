@@ -169,3 +169,12 @@ def test_restrictions_uprisings_and_expeditions(nlp, kb, lexicon, text, root):
 
     events, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
     assert root in {e.code[:2] for e in events}
+
+
+@pytest.mark.parametrize("text, root", [
+    ("Portuguese troops crossed into Mozambique in 1964 to pursue guerrillas.", "19"),
+    ("Portugal cancelled Mozambique's debt in 2009.", "07"),
+])
+def test_incursions_and_debt_relief(nlp, kb, lexicon, text, root):
+    events, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
+    assert root in {e.code[:2] for e in events}

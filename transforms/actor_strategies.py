@@ -384,6 +384,16 @@ def named_entity(head, m: Mention) -> list[Actor] | None:
     return None
 
 
+def untagged_acronym(head, m: Mention) -> list[Actor] | None:
+    """'RENAMO rejected the proposal': an acronym the entity recogniser missed is an organisation
+    (the KB's, when it knows the acronym)."""
+    if head.pos_ != "PROPN" or m.entity(head) is not None or not head.text.isupper() or not head.text.isalpha() \
+            or len(head.text) < 3 or head.dep_ in ("compound", "flat"):
+        return None
+    entry = m.kb.lookup(head.text, on=m.when)
+    return [m.seen.note(from_entry(entry) if entry is not None else Actor(head.text, "organization", None), head.text)]
+
+
 def bare_surname(head, m: Mention) -> list[Actor] | None:
     """'Lavrov' after 'Sergey Lavrov', or a surname the KB knows; sometimes mis-tagged as a
     common noun at the start of a sentence."""
@@ -469,6 +479,7 @@ RESOLUTION_STRATEGIES = (
     title_without_name,
     generic_title,
     named_entity,
+    untagged_acronym,
     bare_surname,
     partitive_body,
     group_noun,
