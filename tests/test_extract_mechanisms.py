@@ -329,3 +329,9 @@ def test_considering_a_place_part_of_ones_territory_is_a_state(run):
 def test_returning_is_an_event_only_with_what_is_returned(run):
     assert run("In 1974 Konstantinos Karamanlis returned from exile in Paris.") == set()
     assert ("08", "United States", "Japan") in run("In 1972 the United States returned Okinawa to Japan.")
+
+
+def test_a_persons_name_the_model_took_for_a_title_is_still_a_person(run):
+    events = run("Relations grew tense after Hugo Chávez took office in February 1999. "
+                 "In July 2009 Chávez froze relations with Colombia.")
+    assert ("16", "Hugo Chávez", "Colombia") in events

@@ -384,6 +384,27 @@ def named_entity(head, m: Mention) -> list[Actor] | None:
     return None
 
 
+def untagged_person_name(head, m: Mention) -> list[Actor] | None:
+    """'Relations grew tense after Hugo Chávez took office': a two- or three-word proper name that
+    the entity recogniser took for a work of art or a product, or missed, and that acts or is
+    acted on, is a person. Not a title of a document ('the Camp David Accords') or of an office."""
+    ent = m.entity(head)
+    if head.pos_ != "PROPN" or (ent is not None and ent.label_ not in ("WORK_OF_ART", "PRODUCT", "EVENT", "LAW")):
+        return None
+    if head.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"):
+        return None
+    tokens = name_tokens(head)
+    words = m.resolver.words
+    if not 2 <= len(tokens) <= 3 or any(t.pos_ != "PROPN" or not t.text[:1].isupper() or not t.text.isalpha() for t in tokens):
+        return None
+    if any(t.lower_ in words.document_word | words.title_word for t in tokens) or any(c.lower_ == "the" for c in head.lefts):
+        return None
+    if any(m.kb.lookup(t.text, on=m.when) is not None or m.kb.adjective(t.text, on=m.when) is not None for t in tokens):
+        return None  # "Soviet Union", "Israeli Knesset": a known name or nationality is not a person's
+    name = _span_text(tokens)
+    return [m.seen.note(Actor(name, "person", None), name)]
+
+
 def untagged_acronym(head, m: Mention) -> list[Actor] | None:
     """'RENAMO rejected the proposal': an acronym the entity recogniser missed is an organisation
     (the KB's, when it knows the acronym)."""
@@ -479,6 +500,7 @@ RESOLUTION_STRATEGIES = (
     title_without_name,
     generic_title,
     named_entity,
+    untagged_person_name,
     untagged_acronym,
     bare_surname,
     partitive_body,

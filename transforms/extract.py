@@ -112,7 +112,8 @@ class SentenceExtractor:
     # -- candidates ------------------------------------------------------------------
     def candidates(self, doc, when: dt.date | None) -> list[_Candidate]:
         found: list[_Candidate] = []
-        entity_roots = {ent.root.i for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")}
+        entity_roots = {ent.root.i for ent in doc.ents
+                        if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")}
         for token in doc:
             if token.i in entity_roots:
                 # every name is noted in reading order, event or not, so that "he",
