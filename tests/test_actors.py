@@ -436,3 +436,18 @@ def test_words_before_a_persons_entity_join_the_name_only_when_they_are_names(pa
 def test_an_acronym_the_model_missed_is_an_organisation(parse, resolver):
     doc = parse("In 1993 RENAMO rejected the proposal.")
     assert names(resolver.resolve(token(doc, "RENAMO"))) == ["RENAMO"]
+
+
+def test_a_date_before_a_name_is_not_part_of_it(parse, resolver):
+    resolver.resolve(token(parse("Medvedev met Saakashvili in 2008."), "Medvedev"))
+    doc = parse("On 26 August Medvedev recognised Abkhazia.")
+    assert names(resolver.resolve(token(doc, "Medvedev"))) == ["Dmitry Medvedev"]
+
+
+def test_a_counted_crowd_of_a_people_is_a_civilian_group(parse, resolver, kb):
+    from transforms.actors import is_civilian_crowd
+
+    doc = parse("On 20 June 2019 thousands of Georgians protested outside the parliament in Tbilisi.")
+    found = resolver.resolve(token(doc, "thousands"))
+    assert names(found) == ["Georgians"] and found[0].country_code == "GEO"
+    assert is_civilian_crowd(found[0], kb.vocab)

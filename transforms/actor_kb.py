@@ -38,7 +38,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pycountry
@@ -294,12 +294,13 @@ class ActorVocabulary:
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     group_nouns: frozenset[str] = frozenset()
     crowd_nouns: frozenset[str] = frozenset()
+    peoples: frozenset[str] = frozenset()  # plural demonyms of states, lowercase ("georgians"): a crowd of a people
 
     def __getitem__(self, word_class: str) -> frozenset[str]:
         return self.words[word_class]  # KeyError for an unknown class: a typo cannot empty a rule
 
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.words)), self.group_nouns, self.crowd_nouns))
+        return hash((tuple(sorted(self.words)), self.group_nouns, self.crowd_nouns, self.peoples))
 
 
 def load_actor_vocabulary(data_dir: Path) -> ActorVocabulary:
@@ -383,6 +384,10 @@ class ActorKB:
             for key, cands in table.items():
                 cands.sort(key=lambda c: c.priority, reverse=True)
                 self._check_conflicts(key[1], cands)
+        # a people named by its plural demonym ("Georgians", "Koreans") is a civilian crowd when it acts
+        peoples = frozenset(word for (_, word), cands in self._adjectives.items()
+                            if word.endswith("s") and any(c.entry.actor_type == "state" for c in cands))
+        self.vocab = replace(vocab, peoples=peoples)
 
     # -- construction helpers ------------------------------------------------
 

@@ -93,8 +93,18 @@ def counted_group(head, m: Mention) -> list[Actor] | None:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             counted = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if counted is not None:
-                return m.resolver.resolve(counted, m.when, m.avoid) or None
+                people = _people(counted, m)
+                return people or m.resolver.resolve(counted, m.when, m.avoid) or None
     return None
+
+
+def _people(head, m: Mention) -> list[Actor]:
+    """'thousands of Georgians', 'hundreds of Koreans': a counted crowd of a people is that crowd
+    (a civilian group of the state's country), not the state."""
+    entry = m.kb.adjective(head.text, on=m.when)
+    if entry is None or entry.actor_type != "state" or head.tag_ not in ("NNS", "NNPS") or not head.text[:1].isupper():
+        return []
+    return [m.seen.note(Actor(head.text, "group", entry.country_code), head.text)]
 
 
 def not_an_actor_entity(head, m: Mention) -> list[Actor] | None:

@@ -57,7 +57,8 @@ def is_civilian_crowd(actor: "Actor", vocab: ActorVocabulary) -> bool:
     """Protesters, rioters, crowds, villagers: their violence is coded as rioting, not as an armed attack."""
     # group names end in the noun as written ("Iraqi protesters", "fishermen")
     last = actor.name.split()[-1].lower() if actor.name else ""
-    return actor.actor_type == "group" and (last in vocab.crowd_nouns or singular(last) in vocab.crowd_nouns)
+    people = " " not in actor.name and last in vocab.peoples  # "Georgians" protesting: a crowd of a people
+    return actor.actor_type == "group" and (last in vocab.crowd_nouns or singular(last) in vocab.crowd_nouns or people)
 
 
 def group_noun_of(head, vocab: ActorVocabulary) -> str | None:
@@ -177,13 +178,21 @@ def entity_of(token):
     return None
 
 
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
 def split_coordinated(ent):
     """An entity the model stretched over a coordination ("Erdoğan and Mitsotakis" as one ORG)
-    is one entity per conjunct: cut at a "and"/"or"/comma that joins two names of it."""
+    is one entity per conjunct: cut at a "and"/"or"/comma that joins two names of it; a month it
+    swallowed at its start ("August Medvedev") is cut off."""
+    from spacy.tokens import Span  # spaCy is the parser's library; only needed when cutting
+
+    if ent.label_ not in ("DATE", "TIME") and len(ent) > 1 and ent[0].lower_ in _MONTHS:
+        # "On 26 August Medvedev recognised ...": the month is not part of the name
+        ent = Span(ent.doc, ent.start + 1, ent.end, label=ent.label_)
     cuts = [t.i for t in ent if t.dep_ == "cc" or (t.text == "," and t.i + 1 < ent.end and ent.doc[t.i + 1].dep_ == "conj")]
     if not cuts or not any(t.dep_ == "conj" for t in ent):
         return [ent]
-    from spacy.tokens import Span  # spaCy is the parser's library; only needed when cutting
 
     parts, start = [], ent.start
     for cut in cuts:
@@ -213,7 +222,7 @@ def name_tokens(head):
     start = head.i
     while start - 1 >= head.sent.start:
         token = doc[start - 1]
-        chain_ok = token.dep_ in ("compound", "flat")
+        chain_ok = token.dep_ in ("compound", "flat") and token.ent_type_ not in ("DATE", "TIME")  # not "26 August"
         node = token
         while chain_ok and node.head != head:
             node = node.head
@@ -663,13 +672,11 @@ class Resolver:
         country = country_from_modifiers(head, self.kb) or self._country_of_apposed_title(head)
         return self.seen.note(Actor(name, "person", country.country_code if country else None), ent.text)
 
-    _MONTHS = frozenset("january february march april may june july august september october november december".split())
-
     def _first_names(self, words: list[str], when) -> bool:
         """Whether words before a person's entity are more of the name, not a date, a nationality, a
         title or a body ("April Li Hongzhang", "Russian Duma deputy Sergei Gavrilov" are not)."""
         return 0 < len(words) <= 2 and all(
-            w[:1].isupper() and w.lower() not in self._MONTHS and w.lower() not in self.words.title_word
+            w[:1].isupper() and w.lower() not in _MONTHS and w.lower() not in self.words.title_word
             and self.kb.adjective(w, on=when) is None and self.kb.lookup(w, on=when) is None
             for w in words)
 
