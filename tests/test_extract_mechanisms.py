@@ -335,3 +335,13 @@ def test_a_persons_name_the_model_took_for_a_title_is_still_a_person(run):
     events = run("Relations grew tense after Hugo Chávez took office in February 1999. "
                  "In July 2009 Chávez froze relations with Colombia.")
     assert ("16", "Hugo Chávez", "Colombia") in events
+
+
+def test_announcing_ones_own_future_measure_is_the_measure(run):
+    assert ("17", "France", "Algeria") in run(
+        "In September 2021 Paris announced that it would halve the number of visas issued to Algerians.")
+
+
+def test_it_in_what_a_state_says_is_that_state(run):
+    assert ("03", "France", "Algeria") in run(
+        "Algeria expelled a French diplomat in 2020. In 2021 France said that it would restore relations with Algeria.")

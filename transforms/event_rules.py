@@ -131,9 +131,20 @@ def verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
             return None
         code = pattern.negated
     if is_future(token) and code[:2] not in ("01", "03"):
+        if announces_own_measure(token, lexicon):
+            return code  # "Paris announced that it would halve the number of visas": the measure itself
         return lexicon.intent_code(code[:2])
     return code
 
+
+def announces_own_measure(token, lexicon: Lexicon) -> bool:
+    """A future act of the speaker's own, in what a verb of announcing says: "X announced that it
+    would cut aid" puts the measure into effect by saying so (as "announced sanctions" does)."""
+    governor = token.head
+    if token.dep_ != "ccomp" or governor is token or governor.lemma_.lower() not in lexicon.words.announcing:
+        return False
+    subject, _ = subject_of(token)
+    return subject is not None and subject.lower_ in ("it", "they", "we")
 
 # -- recodes: the code depends on who acts (transforms/data/lexicon/recodes.csv) ------------
 

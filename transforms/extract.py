@@ -276,8 +276,9 @@ class SentenceExtractor:
                     cand.sources, cand.targets = between
             return
         cand.sources = self.resolver.resolve(subject, when) if subject is not None else []
-        if not cand.sources and subject is not None and subject.lower_ in ("they", "we"):
-            cand.sources = self._speaker_of(verb, when)
+        if subject is not None and subject.lower_ in ("it", "they", "we"):
+            # "France said that it would restore relations": the reporting body, not the last state named
+            cand.sources = self._speaker_of(verb, when) or cand.sources
         if not cand.sources and subject is not None and subject.lemma_.lower() in self.words.weapon:
             cand.sources = self._wielder_of(subject, when)
         if cand.statement:
