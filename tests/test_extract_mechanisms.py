@@ -345,3 +345,8 @@ def test_announcing_ones_own_future_measure_is_the_measure(run):
 def test_it_in_what_a_state_says_is_that_state(run):
     assert ("03", "France", "Algeria") in run(
         "Algeria expelled a French diplomat in 2020. In 2021 France said that it would restore relations with Algeria.")
+
+
+def test_a_warning_of_what_will_be_done_is_a_threat_against_its_object(run):
+    assert ("13", "Susan Rice", "Sudan") in run("In 2012 Susan Rice warned that the council would act swiftly against Sudan.")
+    assert any(root == "01" for root, *_ in run("In 2012 Kenya warned of heavy rains in the north."))

@@ -117,7 +117,8 @@ def verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
 
     - a purpose or content infinitive of another verb is not an event ("met X to discuss");
     - a negated verb takes the pattern's `negated` code, or is no event ("did not meet");
-    - a future verb is an intent ("would restore relations": 03).
+    - a future verb is an intent ("would restore relations": 03);
+    - a warning of what will be done is a threat ("warned that it would retaliate": 13).
     """
     governor = token.head if token.head is not token else None
     is_infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
@@ -130,6 +131,8 @@ def verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
         if not pattern.negated:
             return None
         code = pattern.negated
+    if code == "012" and any(c.dep_ == "ccomp" and is_future(c) for c in token.children):
+        return "130"  # "warned that the council would act": a warning of what will be done is a threat
     if is_future(token) and code[:2] not in ("01", "03"):
         if announces_own_measure(token, lexicon):
             return code  # "Paris announced that it would halve the number of visas": the measure itself

@@ -295,6 +295,10 @@ class SentenceExtractor:
             subject = subject_of(complement)[0] if complement is not None else None
             if subject is not None:
                 cand.targets = [a for a in self.resolver.resolve(subject, when) if a not in cand.sources]
+            if not cand.targets and complement is not None and cand.code[:2] == "13":
+                # "warned that the council would act against Sudan": the one the threat is against
+                cand.targets = self._actors_in(complement, when, exclude=cand.sources + (
+                    self.resolver.resolve(subject, when) if subject is not None else []))[:1]
         if not cand.targets and cand.symmetric and len(cand.sources) >= 2:
             cand.sources, cand.targets = cand.sources[:1], cand.sources[1:2]
 
