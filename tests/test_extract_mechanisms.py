@@ -350,3 +350,9 @@ def test_it_in_what_a_state_says_is_that_state(run):
 def test_a_warning_of_what_will_be_done_is_a_threat_against_its_object(run):
     assert ("13", "Susan Rice", "Sudan") in run("In 2012 Susan Rice warned that the council would act swiftly against Sudan.")
     assert any(root == "01" for root, *_ in run("In 2012 Kenya warned of heavy rains in the north."))
+
+
+def test_saying_another_party_did_wrong_is_an_accusation_besides_the_act(run):
+    events = run("In December 2004 Venezuela said that Colombia had violated Venezuelan sovereignty.")
+    assert ("11", "Venezuela", "Colombia") in events and any(root == "12" for root, *_ in events)
+    assert not any(root == "11" for root, *_ in run("In 2015 Russia said that it is ready to mediate."))

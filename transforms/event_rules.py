@@ -140,6 +140,12 @@ def verb_code(token, pattern: VerbPattern, lexicon: Lexicon) -> str | None:
     return code
 
 
+def is_alleged_wrong(code: str, speakers, doers, token) -> bool:
+    """Whether a reported act makes the report an accusation: a conflictual act (roots 11 to 20),
+    done in the past by someone other than the speaker ("said that Bogotá had violated ...")."""
+    return code[:2] >= "11" and bool(doers) and not set(doers) & set(speakers) and not is_future(token)
+
+
 def announces_own_measure(token, lexicon: Lexicon) -> bool:
     """A future act of the speaker's own, in what a verb of announcing says: "X announced that it
     would cut aid" puts the measure into effect by saying so (as "announced sanctions" does)."""

@@ -39,6 +39,7 @@ from transforms.event_rules import (
     happening,
     is_against,
     is_agentless_violence,
+    is_alleged_wrong,
     is_aspectual_head,
     issued_by,
     merge_casualties,
@@ -558,7 +559,14 @@ class SentenceExtractor:
                 if any(o is not cand and isinstance(o.pattern, NounPattern) and o.token.head == token
                        and o.token.dep_ == "dobj" for o in found):
                     continue  # "announced sanctions": coded as the sanctions
-                if any(o is not cand and _reports(cand.token, o) for o in found):
+                reported = [o for o in found if o is not cand and _reports(cand.token, o)]
+                accused = [a for o in reported if is_alleged_wrong(o.code, cand.sources, o.sources, o.token)
+                           for a in o.sources]
+                if accused:
+                    # "Chávez said that Bogotá had violated Venezuelan sovereignty": saying another party
+                    # did wrong is an accusation, besides the reported act
+                    cand.code, cand.statement, cand.targets = "112", False, accused[:1]
+                elif reported:
                     continue  # "said Russia is ready to ...": coded through the reported event
                 if token.dep_ in ("advcl", "xcomp", "conj") and token.tag_ == "VBG" and self._elaborates(cand, found):
                     continue  # "called on X, reiterating ...": elaborates the main event
