@@ -112,6 +112,7 @@ class Settings(BaseModel):
                                       description="longer sentences are quarantined, not parsed")
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    _config_file: str | None = PrivateAttr(default=None)
 
     def source(self, name: str) -> str:
         """`default`, the config file's path, an environment variable's name or a flag."""
@@ -123,6 +124,11 @@ class Settings(BaseModel):
 
     def sources(self) -> dict[str, str]:
         return {name: self.source(name) for name in type(self).model_fields}
+
+    @property
+    def config_file(self) -> str | None:
+        """The config file that was read, if any (even one that set nothing)."""
+        return self._config_file
 
 
 def setting_names() -> list[str]:
@@ -222,6 +228,7 @@ def load_settings(
     except ValidationError as exc:
         raise SettingsError(_problem_lines(exc, raw, sources)) from None
     settings._sources.update(sources)
+    settings._config_file = str(path) if path is not None else None
     return settings
 
 
