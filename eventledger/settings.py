@@ -159,7 +159,7 @@ def config_file(explicit: Path | None, environ: Mapping[str, str]) -> tuple[Path
 
 
 def file_values(path: Path) -> dict[str, Any]:
-    """The settings in a TOML file; relative paths in it are relative to its folder."""
+    """The settings in a TOML file, as written (`relative_to_file` reads its relative paths)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
@@ -169,10 +169,11 @@ def file_values(path: Path) -> dict[str, Any]:
     if unknown:
         raise SettingsError([f"eventledger: unknown setting {key!r} in config file {path} "
                              f"(known: {', '.join(setting_names())})" for key in unknown])
-    return {key: _relative_to(path.parent, key, value) for key, value in data.items()}
+    return data
 
 
-def _relative_to(folder: Path, key: str, value: Any) -> Any:
+def relative_to_file(folder: Path, key: str, value: Any) -> Any:
+    """A path in a config file means a path relative to the file's folder, wherever the command runs."""
     if key not in PATH_SETTINGS:
         return value
     if isinstance(value, str):
@@ -210,23 +211,22 @@ def load_settings(
     environ = os.environ if environ is None else environ
     flag_names = flag_names or {}
     path, _ = config_file(config, environ)
-    layers: list[tuple[dict[str, Any], Any]] = []
-    if path is not None:
-        layers.append((file_values(path), str(path)))
-    layers.append((env_values(environ), env_name))
-    given = {k: v for k, v in (flags or {}).items() if v is not None}
-    layers.append((given, lambda name: flag_names.get(name, "--" + name.replace("_", "-"))))
-
-    raw: dict[str, Any] = {}
+    given: dict[str, Any] = {}  # each setting's value as written, for messages
+    raw: dict[str, Any] = {}  # ... and as validated (paths in the config file made relative to it)
     sources: dict[str, str] = {}
-    for values, source in layers:
-        for name, value in values.items():
-            raw[name] = value
-            sources[name] = source(name) if callable(source) else source
+    if path is not None:
+        for name, value in file_values(path).items():
+            given[name], raw[name], sources[name] = value, relative_to_file(path.parent, name, value), str(path)
+    for name, value in env_values(environ).items():
+        given[name], raw[name], sources[name] = value, value, env_name(name)
+    for name, value in (flags or {}).items():
+        if value is not None:
+            given[name], raw[name] = value, value
+            sources[name] = flag_names.get(name, "--" + name.replace("_", "-"))
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        raise SettingsError(_problem_lines(exc, raw, sources)) from None
+        raise SettingsError(_problem_lines(exc, given, sources)) from None
     settings._sources.update(sources)
     settings._config_file = str(path) if path is not None else None
     return settings
