@@ -336,3 +336,12 @@ def test_the_run_record_keeps_the_effective_settings_and_the_model(tmp_path, mon
     assert record["settings_sources"]["warehouse"] == "--warehouse"
     assert record["spacy_model"]["name"] and record["spacy_model"]["version"]
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", record["spacy_model"]["version"])
+
+
+def test_the_readme_example_config_file_is_valid(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(# eventledger\.toml\n.*?)```", readme, re.S).group(1)
+    settings = load_settings(config=write(tmp_path / "eventledger.toml", example))
+    assert settings.warehouse == tmp_path / "data" / "warehouse"
+    assert settings.source("keep_snapshots") == str(tmp_path / "eventledger.toml")
+    assert settings.max_document_bytes == DEFAULT_MAX_BYTES
