@@ -37,11 +37,11 @@ def varied_copies(text: str, copies: int, folder: Path) -> list[Path]:
     return paths
 
 
-def bare_spacy(paths: list[Path]) -> tuple[int, float]:
+def bare_spacy(paths: list[Path], model: str | None = None) -> tuple[int, float]:
     from transforms.nlp import load_pipeline
     from transforms.segment import split_sentences
 
-    nlp = load_pipeline()
+    nlp = load_pipeline(model)
     sentences = [s.text for p in paths for s in split_sentences(p.read_text(encoding="utf-8"))]
     start = time.perf_counter()
     for _ in nlp.pipe(sentences, batch_size=64):
@@ -49,12 +49,12 @@ def bare_spacy(paths: list[Path]) -> tuple[int, float]:
     return len(sentences), time.perf_counter() - start
 
 
-def extraction_only(paths: list[Path]) -> tuple[int, float]:
+def extraction_only(paths: list[Path], model: str | None = None) -> tuple[int, float]:
     from transforms import document, ingest
     from transforms.knowledge import load_knowledge
     from transforms.nlp import load_pipeline
 
-    nlp, knowledge = load_pipeline(), load_knowledge()
+    nlp, knowledge = load_pipeline(model), load_knowledge()
     docs = [document.segment(d) for d in ingest.read_documents(paths) if d.usable]
     start = time.perf_counter()
     for n in range(0, len(docs), 25):  # the flow's batch size
@@ -62,11 +62,11 @@ def extraction_only(paths: list[Path]) -> tuple[int, float]:
     return sum(len(s.sentences) for s in docs), time.perf_counter() - start
 
 
-def full_run(folder: Path, warehouse: Path) -> tuple[int, float]:
+def full_run(folder: Path, settings) -> tuple[int, float]:
     from flows.pipeline import pipeline
 
     start = time.perf_counter()
-    summary = pipeline([str(folder)], str(warehouse))
+    summary = pipeline([str(folder)], settings)
     elapsed = time.perf_counter() - start
     if not summary.published:
         raise SystemExit(f"benchmark run failed: {summary.message}")
@@ -78,18 +78,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=200)
     parser.add_argument("--skip-full", action="store_true", help="only extraction and bare spaCy")
     args = parser.parse_args(argv)
+    from eventledger.settings import SettingsError, load_settings
+
     with tempfile.TemporaryDirectory() as tmp:
+        try:  # eventledger.toml and EVENTLEDGER_* apply, as to `eventledger run`
+            settings = load_settings({"warehouse": Path(tmp) / "wh"})
+        except SettingsError as exc:
+            raise SystemExit(str(exc)) from None
         folder = Path(tmp) / "docs"
         folder.mkdir()
         paths = varied_copies(SAMPLE.read_text(encoding="utf-8"), args.copies, folder)
         result = {"copies": args.copies}
-        n, secs = bare_spacy(paths)
+        n, secs = bare_spacy(paths, settings.spacy_model)
         result["bare_spacy_sentences_per_s"] = round(n / secs, 1)
-        n, secs = extraction_only(paths)
+        n, secs = extraction_only(paths, settings.spacy_model)
         result["sentences"] = n
         result["extract_sentences_per_s"] = round(n / secs, 1)
         if not args.skip_full:
-            n, secs = full_run(folder, Path(tmp) / "wh")
+            n, secs = full_run(folder, settings)
             result["full_run_seconds"] = round(secs, 1)
             result["full_run_sentences_per_s"] = round(n / secs, 1)
     print(json.dumps(result, indent=2))

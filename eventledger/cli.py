@@ -1,7 +1,10 @@
-"""The `eventledger` command line: run, eval, query.
+"""The `eventledger` command line: run, eval, query, config.
 
 Heavy imports (Prefect, spaCy, GX) happen inside the subcommand that needs
-them, so `--help` and `query` answer at once.
+them, so `--help` and `query` answer at once. Every subcommand gets one
+validated `Settings` (eventledger/settings.py), built before any work from
+the config file, the environment and its flags; a bad setting ends the
+command with one line and exit status 2.
 """
 
 from __future__ import annotations
@@ -12,15 +15,21 @@ import os
 import sys
 from pathlib import Path
 
+from eventledger import __version__
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
-WAREHOUSE_SETTING = "EVENTLEDGER_WAREHOUSE"
-ACTORS_SETTING = "EVENTLEDGER_ACTORS"
-WAIT_SETTING = "EVENTLEDGER_LOCK_WAIT"
-KEEP_SETTING = "EVENTLEDGER_KEEP_SNAPSHOTS"
-DEFAULT_WAIT = 5.0
 #: Exit status when another run holds the warehouse (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75
+#: Exit status of a command line or a setting that cannot be used (as argparse's own errors).
+EXIT_USAGE = 2
+#: Settings that flags can set: setting -> (argparse dest, the flag as typed).
+SETTING_FLAGS = {
+    "warehouse": ("warehouse", "--warehouse"),
+    "actors": ("actors", "--actors"),
+    "lock_wait": ("wait", "--wait"),
+    "keep_snapshots": ("keep_snapshots", "--keep-snapshots"),
+}
 #: Files listed per group in the run summary; the rest are counted (all are in the run record).
 LIST_LIMIT = 20
 
@@ -30,17 +39,23 @@ EXAMPLE_SQL = (
 )
 
 
-def default_warehouse() -> Path:
-    return Path(os.environ.get(WAREHOUSE_SETTING, "data/warehouse"))
-
-
 def _add_warehouse(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warehouse",
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"warehouse folder (default: ${WAREHOUSE_SETTING} or ./data/warehouse)",
+        help="warehouse folder (default: the config file, $EVENTLEDGER_WAREHOUSE or ./data/warehouse)",
+    )
+
+
+def _add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="settings file (default: $EVENTLEDGER_CONFIG, else ./eventledger.toml if it exists)",
     )
 
 
@@ -56,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"  eventledger query \"{EXAMPLE_SQL}\"",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"eventledger {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser(
@@ -68,13 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the bundled sample)")
     _add_warehouse(run)
+    _add_config(run)
     run.add_argument(
         "--actors",
         action="append",
         type=Path,
         default=None,
         metavar="FILE",
-        help=f"extra actor CSV (same columns as organizations.csv); repeatable; also ${ACTORS_SETTING} (path list)",
+        help="extra actor CSV (same columns as organizations.csv); repeatable; replaces $EVENTLEDGER_ACTORS "
+        "(a path list) and the config file's list",
     )
     run.add_argument("--prune", action="store_true", help="drop published documents that are not among the inputs")
     run.add_argument(
@@ -82,20 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="extract every input document again, even those published unchanged by the same extractor",
     )
-    run.add_argument(
+    run.add_argument(  # validated with the other settings, so that a bad value is reported like theirs
         "--wait",
-        type=float,
         default=None,
         metavar="SECONDS",
         help="if another run holds the warehouse, wait this long for it, then give up with exit status 75 "
-        f"(default: ${WAIT_SETTING} or {DEFAULT_WAIT:g})",
+        "(setting lock_wait; default: $EVENTLEDGER_LOCK_WAIT or 5)",
     )
     run.add_argument(
         "--keep-snapshots",
-        type=int,
         default=None,
         metavar="N",
-        help=f"complete snapshots kept for rollback and for readers of older files (default: ${KEEP_SETTING} or 3)",
+        help="complete snapshots kept for rollback and for readers of older files "
+        "(setting keep_snapshots; default: $EVENTLEDGER_KEEP_SNAPSHOTS or 3)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
@@ -114,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="instead of a warehouse, extract the development set of this checkout in-process "
                          "and score each half (default: tune,check); needs no --gold")
     _add_warehouse(ev)
+    _add_config(ev)
     ev.add_argument("--json", action="store_true", help="print one JSON object (with per-root figures)")
     ev.add_argument("--errors", action="store_true", help="list every false positive, false negative and wrong attribute")
     ev.add_argument("--categories", action="store_true",
@@ -129,55 +147,55 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("sql", metavar="SQL", help="the query (tables: documents, sentences, citations, actors, events, "
                        "quarantine, pipeline_runs, input_files, validation_results; view events_flat)")
     _add_warehouse(query)
+    _add_config(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+
+    config = sub.add_parser(
+        "config",
+        help="print the effective settings and where each came from",
+        description="Prints every setting's effective value and its source: default, the config file, "
+        "an EVENTLEDGER_* environment variable or a flag (precedence in that order, lowest first).",
+        epilog="Example:\n  EVENTLEDGER_KEEP_SNAPSHOTS=5 eventledger config --config eventledger.toml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_config(config)
+    _add_warehouse(config)
+    config.add_argument("--json", action="store_true", help="print JSON: each setting's value and source")
     return parser
 
 
-def _actors_files(args) -> list[str]:
-    files = [str(p) for p in (args.actors or [])]
-    env = os.environ.get(ACTORS_SETTING)
-    if env:
-        files.extend(p for p in env.split(os.pathsep) if p)
-    for f in files:
-        if not Path(f).is_file():
-            raise SystemExit(f"eventledger: actor file not found: {f}")
-    return files
+def settings_from_args(args):
+    """The validated settings of this command: its flags over the environment over the config file."""
+    from eventledger.settings import load_settings
+
+    flags = {name: getattr(args, dest, None) for name, (dest, _) in SETTING_FLAGS.items()}
+    flag_names = {name: flag for name, (_, flag) in SETTING_FLAGS.items()}
+    return load_settings(flags, flag_names, config=getattr(args, "config", None))
 
 
-def _wait_seconds(args) -> float:
-    if args.wait is not None:
-        return max(0.0, args.wait)
-    try:
-        return max(0.0, float(os.environ.get(WAIT_SETTING, DEFAULT_WAIT)))
-    except ValueError:
-        return DEFAULT_WAIT
-
-
-def cmd_run(args) -> int:
+def cmd_run(args, settings) -> int:
     """Take the warehouse lock first (fast, before Prefect starts), then run the flow holding it."""
     import datetime as dt
 
     from warehouse import lock, runlog
 
-    warehouse = (args.warehouse or default_warehouse()).resolve()
+    warehouse = settings.warehouse
     paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
-    actors = _actors_files(args)
-    wait = _wait_seconds(args)
     try:
-        with lock.hold(warehouse, wait=wait):
+        with lock.hold(warehouse, wait=settings.lock_wait):
             # the id is taken holding the lock, so run ids sort in publish order
             run_id = runlog.new_run_id()
             lock.set_run_id(warehouse, run_id)
             from flows.pipeline import pipeline  # heavy: Prefect, spaCy
 
-            summary = pipeline(paths, str(warehouse), actors, args.prune, run_id=run_id,
-                               keep_snapshots=args.keep_snapshots, wait=wait, reextract=args.reextract)
+            summary = pipeline(paths, settings, args.prune, run_id=run_id, reextract=args.reextract)
     except lock.WarehouseBusy as exc:
         run_id = runlog.new_run_id()
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         record = runlog.write_record(warehouse, {
             "run_id": run_id, "started_at": now, "finished_at": now, "status": runlog.FAILED,
             "message": str(exc), "pid": os.getpid(), "warehouse": str(warehouse), "files": [], "validation": [],
+            "settings": settings.values(), "settings_sources": settings.sources(),
         })
         print(f"eventledger: run not started: {exc}", file=sys.stderr)
         print(f"details: {record}", file=sys.stderr)
@@ -238,16 +256,16 @@ def render_summary(summary, warehouse: Path) -> str:
     return "\n".join(lines)
 
 
-def cmd_eval(args) -> int:
+def cmd_eval(args, settings) -> int:
     from eventledger.evaluate import SystemEvent, load_gold, score
     from warehouse.query import fetch
 
     if args.dev:
-        return _eval_dev(args)
+        return _eval_dev(args, settings.spacy_model)
     if args.gold is None:
         print("eventledger: eval needs --gold PATH (or --dev for the development set)", file=sys.stderr)
         return 2
-    warehouse = args.warehouse or default_warehouse()
+    warehouse = settings.warehouse
     gold = load_gold(args.gold)
     _, sentence_rows = fetch(
         warehouse,
@@ -265,7 +283,7 @@ def cmd_eval(args) -> int:
     return _print_scores(score(gold, system, sentences), args)
 
 
-def _eval_dev(args) -> int:
+def _eval_dev(args, model: str | None) -> int:
     from eventledger.devscore import DEV_SET, HALVES, score_dev_set
 
     halves = [h.strip() for h in args.dev.split(",") if h.strip()]
@@ -274,7 +292,7 @@ def _eval_dev(args) -> int:
         print(f"eventledger: --dev takes halves of {DEV_SET} ({', '.join(HALVES)}); "
               "it works in a checkout of the repository", file=sys.stderr)
         return 2
-    results = score_dev_set(halves, categories=args.categories)
+    results = score_dev_set(halves, categories=args.categories, model=model)
     if args.json:
         print(json.dumps({name: {**r["scores"].report(), "categories": [vars(c) for c in r["categories"]]}
                           for name, r in results.items()}, indent=2, default=str))
@@ -310,12 +328,12 @@ def _print_scores(result, args) -> int:
     return 0
 
 
-def cmd_query(args) -> int:
+def cmd_query(args, settings) -> int:
     import duckdb
 
     from warehouse.query import fetch, format_table
 
-    warehouse = args.warehouse or default_warehouse()
+    warehouse = settings.warehouse
     try:
         columns, rows = fetch(warehouse, args.sql)
     except duckdb.Error as exc:
@@ -334,15 +352,58 @@ def cmd_query(args) -> int:
     return 0
 
 
+def _shown_value(name: str, value) -> str:
+    """A setting's value for the table: lists joined, the model `spacy_model` falls back to named."""
+    if name == "spacy_model" and value is None:
+        from transforms.nlp import ModelNotFound, choose_model
+
+        try:
+            return f"(none: the installed default, {choose_model()})"
+        except ModelNotFound:
+            return "(none, and no default model is installed)"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "(none)"
+    return str(value)
+
+
+def render_settings(settings) -> str:
+    """The effective settings as an aligned table: setting, value, source."""
+    rows = [("setting", "value", "source")]
+    rows += [(name, _shown_value(name, value), settings.source(name)) for name, value in settings.values().items()]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in rows]
+    lines.append(f"config file: {settings.config_file or '(none)'}")
+    return "\n".join(lines)
+
+
+def cmd_config(args, settings) -> int:
+    if args.json:
+        print(json.dumps({
+            "config_file": settings.config_file,
+            "settings": {name: {"value": value, "source": settings.source(name)}
+                         for name, value in settings.values().items()},
+        }, indent=2))
+    else:
+        print(render_settings(settings))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from eventledger.settings import SettingsError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        return 2
-    handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query}
+        return EXIT_USAGE
+    handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query, "config": cmd_config}
     try:
-        return handlers[args.command](args)
+        settings = settings_from_args(args)
+    except SettingsError as exc:  # before any work: one line per bad value, no traceback
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handlers[args.command](args, settings)
     except KeyboardInterrupt:
         print("eventledger: interrupted", file=sys.stderr)
         return 130

@@ -50,14 +50,15 @@ def score_folder(docs: Path, gold: Path, nlp, knowledge) -> Scores:
     return score(load_gold(gold), system, sentences)
 
 
-def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=(), categories: bool = False) -> dict[str, dict]:
+def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=(), categories: bool = False,
+                  model: str | None = None) -> dict[str, dict]:
     """Per half: its scores, and with `categories` its error counts by category (diagnose.py);
     the knowledge and the model are loaded once for all halves."""
     from eventledger.diagnose import categorise, noun_heads
     from transforms.knowledge import load_knowledge
     from transforms.nlp import load_pipeline
 
-    nlp, knowledge = load_pipeline(), load_knowledge(actor_files)
+    nlp, knowledge = load_pipeline(model), load_knowledge(actor_files)
     results = {}
     for name in halves:
         gold = load_gold(root / name / "gold")

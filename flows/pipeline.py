@@ -36,9 +36,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import flow, task
 
+from eventledger.settings import Settings
 from expectations.runner import ValidationReport, default_params, validate_tables
 from transforms import document, ids, ingest, quality, schemas, tables
-from transforms.fingerprint import extractor_fingerprint
+from transforms.fingerprint import extractor_fingerprint, model_version
 from transforms.nlp import ModelNotFound, choose_model
 from warehouse import faults, lock, runlog
 from warehouse import publish as warehouse
@@ -87,6 +88,9 @@ class RunSummary:
     data_docs: str | None = None
     recovered: str | None = None
     traceback: str | None = None
+    settings: dict = field(default_factory=dict)
+    settings_sources: dict = field(default_factory=dict)
+    spacy_model: dict = field(default_factory=dict)
 
     @property
     def published(self) -> bool:
@@ -122,6 +126,9 @@ class RunSummary:
             "files": [asdict(f) for f in self.files],
             "validation": self.validation.records() if self.validation is not None else [],
             "traceback": self.traceback,
+            "settings": self.settings,
+            "settings_sources": self.settings_sources,
+            "spacy_model": self.spacy_model,
         }
 
 
@@ -170,13 +177,15 @@ def segment_task(docs: list[ingest.SourceDocument]) -> list[document.SegmentedDo
 
 @task(name="extract")
 def extract_task(
-    batch: list[document.SegmentedDocument], actors_files: list[str], run_id: str, today: dt.date
+    batch: list[document.SegmentedDocument], actors_files: list[str], run_id: str, today: dt.date,
+    model: str | None = None, max_sentence_chars: int = quality.DEFAULT_MAX_SENTENCE_CHARS,
 ) -> list[document.DocumentTables]:
     from transforms.knowledge import load_knowledge
     from transforms.nlp import load_pipeline
 
     faults.pause_point("extract")
-    return document.extract_batch(batch, load_pipeline(), load_knowledge(actors_files), run_id=run_id, today=today)
+    return document.extract_batch(batch, load_pipeline(model), load_knowledge(actors_files), run_id=run_id,
+                                  today=today, max_sentence_chars=max_sentence_chars)
 
 
 @task(name="validate")
@@ -201,35 +210,39 @@ def _fail(summary: RunSummary, message: str) -> RunSummary:
 @flow(name="eventledger-run", log_prints=False, validate_parameters=False)
 def pipeline(
     paths: list[str],
-    warehouse_dir: str,
-    actors_files: list[str] | None = None,
+    settings: Settings,
     prune: bool = False,
     run_id: str | None = None,
-    keep_snapshots: int | None = None,
-    wait: float = lock.DEFAULT_WAIT_SECONDS,
     reextract: bool = False,
 ) -> RunSummary:
-    """One run over `paths` into the warehouse folder `warehouse_dir`.
+    """One run over `paths` into the warehouse folder of `settings`.
 
-    `reextract` extracts every input document again, even one published
-    unchanged by the same extractor (after a manual repair, or to test).
+    The settings arrive validated (eventledger/settings.py); the flow reads no
+    environment and hands plain values to the transforms. `reextract`
+    extracts every input document again, even one published unchanged by the
+    same extractor (after a manual repair, or to test).
     """
-    root = Path(warehouse_dir)
+    root = Path(settings.warehouse)
     try:
-        with lock.hold(root, run_id=run_id, wait=wait):
+        with lock.hold(root, run_id=run_id, wait=settings.lock_wait):
             # started (and named) holding the lock, so run ids sort in publish order
-            started = dt.datetime.now(dt.timezone.utc)
-            summary = RunSummary(run_id or runlog.new_run_id(started), str(warehouse_dir), started)
-            return _locked_run(summary, root, list(paths), list(actors_files or []), prune,
-                               keep_snapshots or warehouse.keep_snapshots_setting(), reextract)
+            return _locked_run(_new_summary(run_id, settings), settings, list(paths), prune, reextract)
     except lock.WarehouseBusy as exc:
-        started = dt.datetime.now(dt.timezone.utc)
-        return _fail(RunSummary(run_id or runlog.new_run_id(started), str(warehouse_dir), started), str(exc))
+        return _fail(_new_summary(run_id, settings), str(exc))
 
 
-def _locked_run(summary: RunSummary, root: Path, paths: list[str], actors_files: list[str], prune: bool,
-                keep: int, reextract: bool = False) -> RunSummary:
+def _new_summary(run_id: str | None, settings: Settings) -> RunSummary:
+    """A run's summary from its start, carrying the effective settings and the model into its record."""
+    started = dt.datetime.now(dt.timezone.utc)
+    return RunSummary(run_id or runlog.new_run_id(started), str(settings.warehouse), started,
+                      settings=settings.values(), settings_sources=settings.sources(),
+                      spacy_model=model_version(_model_name(settings.spacy_model)))
+
+
+def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
+                reextract: bool = False) -> RunSummary:
     """The run proper, holding the lock: whatever goes wrong ends in a failed record, never a half publish."""
+    root = Path(settings.warehouse)
     lock.set_run_id(root, summary.run_id)
     try:
         recovery = warehouse.recover(warehouse.WarehousePaths(root), active_run=summary.run_id)
@@ -237,15 +250,15 @@ def _locked_run(summary: RunSummary, root: Path, paths: list[str], actors_files:
             summary.recovered = recovery.describe()
             progress(f"recover: {summary.recovered}")
         runlog.write_record(root, summary.record())
-        return _run(summary, root, paths, actors_files, prune, keep, reextract)
+        return _run(summary, settings, paths, prune, reextract)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded, with its traceback in the record
         summary.traceback = traceback.format_exc()
         return _fail(summary, f"{type(exc).__name__}: {exc}")
 
 
-def _model_name() -> str | None:
+def _model_name(setting: str | None) -> str | None:
     try:
-        return choose_model()
+        return choose_model(setting)
     except ModelNotFound:
         return None
 
@@ -278,13 +291,16 @@ def _file_outcomes(docs: list[ingest.SourceDocument], reused: set[str], quaranti
     return outcomes
 
 
-def _run(summary: RunSummary, root: Path, paths: list[str], actors_files: list[str], prune: bool,
-         keep: int, reextract: bool = False) -> RunSummary:
+def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
+         reextract: bool = False) -> RunSummary:
     run_id, started = summary.run_id, summary.started_at
     today = started.date()
+    root = Path(settings.warehouse)
     wpaths = warehouse.WarehousePaths(root)
+    actors_files = [str(p) for p in settings.actors]
+    keep = settings.keep_snapshots
 
-    docs = ingest_task(paths, ingest.max_document_bytes())
+    docs = ingest_task(paths, settings.max_document_bytes)
     usable = [d for d in docs if d.usable]
     summary.n_files_skipped = len(docs) - len(usable)
     summary.files = _file_outcomes(docs, set(), quarantine=schemas.QUARANTINE.empty_table())
@@ -293,7 +309,7 @@ def _run(summary: RunSummary, root: Path, paths: list[str], actors_files: list[s
         return _fail(summary, "no usable input documents")
 
     previous = load_previous_task(str(root))
-    fingerprint = extractor_fingerprint(actors_files, _model_name())
+    fingerprint = extractor_fingerprint(actors_files, _model_name(settings.spacy_model))
     summary.extractor_fingerprint = fingerprint
     published = dict(zip(previous["documents"]["document_id"].to_pylist(),
                          previous["documents"]["extractor_fingerprint"].to_pylist()))
@@ -306,7 +322,8 @@ def _run(summary: RunSummary, root: Path, paths: list[str], actors_files: list[s
     parts: list[document.DocumentTables] = []
     for start in range(0, len(segmented), BATCH_SIZE):
         batch = segmented[start : start + BATCH_SIZE]
-        parts.extend(extract_task(batch, actors_files, run_id, today))
+        parts.extend(extract_task(batch, actors_files, run_id, today, settings.spacy_model,
+                                  settings.max_sentence_chars))
         progress(f"extract: {min(start + BATCH_SIZE, len(segmented))}/{len(segmented)} document(s)")
 
     counts = {s.document_id: len(s.sentences) for s in segmented}

@@ -51,15 +51,14 @@ def extract_batch(
     *,
     run_id: str = "",
     today: dt.date | None = None,
-    max_sentence_chars: int | None = None,
+    max_sentence_chars: int = quality.DEFAULT_MAX_SENTENCE_CHARS,
 ) -> list[DocumentTables]:
     """Extract several documents, parsing all their sentences in one spaCy batch.
 
     Over-long sentences are held back before the batch is parsed: one of them
     would cost more than all the others (or exceed spaCy's length limit).
     """
-    limit = max_sentence_chars or quality.max_sentence_chars()
-    split = [quality.split_long_sentences(seg.document_id, seg.sentences, limit) for seg in segs]
+    split = [quality.split_long_sentences(seg.document_id, seg.sentences, max_sentence_chars) for seg in segs]
     texts = [s.text for sentences, _ in split for s in sentences]
     parsed = iter(nlp.pipe(texts, batch_size=256))
     return [
@@ -76,7 +75,7 @@ def extract(
     *,
     run_id: str = "",
     today: dt.date | None = None,
-    max_sentence_chars: int | None = None,
+    max_sentence_chars: int = quality.DEFAULT_MAX_SENTENCE_CHARS,
 ) -> DocumentTables:
     """The document's rows; rows that break a row-level rule go to `quarantine` instead.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -118,6 +119,28 @@ def model_identity(model: str | None) -> str:
         return f"{model}=={importlib.metadata.version(model)}"
     except importlib.metadata.PackageNotFoundError:
         return model
+
+
+def model_version(model: str | None) -> dict:
+    """The spaCy pipeline's name and version for the run record, without loading it.
+
+    An installed package gives its distribution version; a model folder the
+    `name` and `version` of its meta.json. Unknown parts are None.
+    """
+    if not model:
+        return {"name": None, "version": None}
+    meta = Path(model) / "meta.json"
+    if meta.is_file():
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            info = {}
+        name = f"{info['lang']}_{info['name']}" if info.get("lang") and info.get("name") else None
+        return {"name": name or model, "version": info.get("version"), "path": str(Path(model).resolve())}
+    try:
+        return {"name": model, "version": importlib.metadata.version(model)}
+    except importlib.metadata.PackageNotFoundError:
+        return {"name": model, "version": None}
 
 
 def extractor_fingerprint(actors_files: Iterable[str | Path] = (), model: str | None = None,

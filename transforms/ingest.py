@@ -30,7 +30,8 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 
 #: Largest file read as one document (bytes). Narrative documents are far
 #: smaller; a bigger file is almost always a dump or a mistake, and spaCy
-#: would need hours for it. Override with EVENTLEDGER_MAX_DOCUMENT_BYTES.
+#: would need hours for it. The caller passes its own limit (the
+#: max_document_bytes setting); this is the default.
 DEFAULT_MAX_BYTES = 10_000_000
 
 #: Signatures of common binary formats that are sometimes renamed to .txt.
@@ -91,15 +92,6 @@ class SourceDocument:
     @property
     def usable(self) -> bool:
         return self.status in PUBLISHABLE
-
-
-def max_document_bytes() -> int:
-    """The size limit from EVENTLEDGER_MAX_DOCUMENT_BYTES, else the default."""
-    raw = os.environ.get("EVENTLEDGER_MAX_DOCUMENT_BYTES", "").strip()
-    try:
-        return max(1, int(raw.replace("_", ""))) if raw else DEFAULT_MAX_BYTES
-    except ValueError:
-        return DEFAULT_MAX_BYTES
 
 
 def discover(paths: list[str | os.PathLike], report_links: bool = False) -> list[Path]:
@@ -229,9 +221,9 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_document(path: Path, max_bytes: int | None = None) -> SourceDocument:
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
     """Read one file; every failure becomes a status and a human reason."""
-    limit = max_bytes or max_document_bytes()
+    limit = max_bytes
     name = document_name(path)
     uri = str(path)
 
@@ -256,7 +248,7 @@ def read_document(path: Path, max_bytes: int | None = None) -> SourceDocument:
         return bad(UNREADABLE, f"{_kind(info.st_mode)}, not a regular file")
     if info.st_size > limit:
         return bad(TOO_LARGE, f"{info.st_size:,} bytes, over the {limit:,}-byte limit "
-                              "(EVENTLEDGER_MAX_DOCUMENT_BYTES); not read", n_bytes=info.st_size)
+                              "(setting max_document_bytes); not read", n_bytes=info.st_size)
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
@@ -297,7 +289,7 @@ def document_from_bytes(uri: str, name: str, data: bytes) -> SourceDocument:
     )
 
 
-def read_documents(paths: list[Path], max_bytes: int | None = None) -> list[SourceDocument]:
+def read_documents(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[SourceDocument]:
     """Read every path; a second file with the same content is marked a duplicate."""
     docs: list[SourceDocument] = []
     seen: dict[str, str] = {}

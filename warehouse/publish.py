@@ -95,15 +95,6 @@ class WarehousePaths:
         return self.root / "data_docs"
 
 
-def keep_snapshots_setting() -> int:
-    """EVENTLEDGER_KEEP_SNAPSHOTS, else the default (at least 1: the current one)."""
-    raw = os.environ.get("EVENTLEDGER_KEEP_SNAPSHOTS", "").strip()
-    try:
-        return max(1, int(raw)) if raw else DEFAULT_KEEP_SNAPSHOTS
-    except ValueError:
-        return DEFAULT_KEEP_SNAPSHOTS
-
-
 # -- reading the published snapshot --------------------------------------------------
 
 
