@@ -327,6 +327,7 @@ class ActorKB:
         vocab: ActorVocabulary = ActorVocabulary(),
     ) -> None:
         self.vocab = vocab
+        self._found: dict[tuple, KBEntry | None] = {}  # look-ups already answered: extraction repeats them
         self._entries: dict[str, KBEntry] = {}
         self._validity: dict[str, tuple[Date | None, Date | None]] = {}
         self._index: dict[tuple[bool, str], list[_Cand]] = {}
@@ -430,6 +431,17 @@ class ActorKB:
     def _find(self, table: dict[tuple[bool, str], list[_Cand]], surface: str, on: Date | None) -> KBEntry | None:
         if not surface or not surface.strip():
             return None
+        key = (table is self._index, surface, on)
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
+        if len(self._found) > 200_000:
+            self._found.clear()  # a bound, not an eviction policy: look-ups are cheap to redo
+        found = self._found[key] = self._find_fresh(table, surface, on)
+        return found
+
+    def _find_fresh(self, table: dict[tuple[bool, str], list[_Cand]], surface: str, on: Date | None) -> KBEntry | None:
         for key in _keys(surface):
             found = self._pick(table.get(key), on)
             if found is not None:

@@ -158,8 +158,8 @@ def bracketed_acronym(head, m: Mention) -> list[Actor] | None:
     of Rwanda (FDLR)': one actor, the full written name (or the KB's, when it knows the name or
     the acronym); the bracketed acronym becomes its alias for the rest of the document."""
     doc = head.doc
-    if head.pos_ != "PROPN" or not any(t.text == "(" for t in doc[max(head.i - 1, 0): head.i + 12]):
-        return None  # no bracket near (a cheap test: this runs for every proper noun)
+    if head.pos_ != "PROPN" or "(" not in doc.text or not any(t.text == "(" for t in doc[max(head.i - 1, 0): head.i + 12]):
+        return None  # no bracket near (cheap tests first: this runs for every proper noun)
     connectors = m.resolver.vocab["name_connector"]
     name = _name_before_bracket(head, connectors)
     acronym = head if name is not None else None
@@ -309,9 +309,9 @@ def organ_of_the_documents_state(head, m: Mention) -> list[Actor] | None:
     far (and this sentence) names exactly one country, by a state or by a place ("In Maiduguri,
     Borno state, police arrested ..." -> Nigeria). Not for forces the text marks as someone
     else's ("foreign troops", "rebel forces", "Wagner forces", "their soldiers")."""
-    if head.pos_ not in ("NOUN", "PROPN") or m.entity(head) is not None:
+    if head.pos_ not in ("NOUN", "PROPN") or m.kb.state_organ_type(head.text) != "state" or m.entity(head) is not None:
         return None
-    if m.kb.state_organ_type(_span_text(name_tokens(head))) != "state" or m.kb.state_organ_type(head.text) != "state":
+    if m.kb.state_organ_type(_span_text(name_tokens(head))) != "state":
         return None
     if any(_marks_another_force(child, m.resolver.vocab) for child in head.children):
         return None
@@ -335,9 +335,17 @@ def _marks_another_force(child, vocab: ActorVocabulary) -> bool:
 
 def _countries_named_in_sentence(head, m: Mention) -> set[str]:
     """Countries of the states and places the sentence names (a place may come after the
-    event: "Police arrested twelve men in Kano")."""
+    event: "Police arrested twelve men in Kano"); worked out once per sentence."""
+    doc, found = m.resolver._sentence_countries
+    if doc is not head.doc:
+        found = _countries_of_entities(head.doc, m)
+        m.resolver._sentence_countries = (head.doc, found)
+    return found
+
+
+def _countries_of_entities(doc, m: Mention) -> set[str]:
     found = set()
-    for ent in head.doc.ents:
+    for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC"):
             continue
         entry = m.kb.lookup(ent.text, on=m.when)

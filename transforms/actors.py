@@ -367,6 +367,8 @@ class Resolver:
         self.seen = seen or DocumentActors(kb)
         self._written: tuple = (None, {})  # (sentence, {token index: its written name})
         self._entities: tuple = (None, {})  # (sentence, {token index: its entity span})
+        self._sentence_countries: tuple = (None, set())  # (sentence, countries its places and states name)
+        self._resolved: tuple = (None, {})  # (sentence, {(token index, date, avoid): actors})
 
     def entity(self, token):
         """`entity_of(token)` from a table built once per sentence (doc.ents builds new spans
@@ -396,8 +398,23 @@ class Resolver:
         `avoid` lists actors a pronoun here cannot refer to (the clause's
         subject, for an object pronoun: "X telephoned Y urging him").
         """
-        actors: list[Actor] = []
         self.seen.reading(head.doc)
+        doc, memo = self._resolved
+        if doc is not head.doc:
+            doc, memo = head.doc, {}
+            self._resolved = (doc, memo)
+        key = (head.i, when, tuple(avoid))
+        if head.pos_ != "PROPN":
+            return self._resolve_fresh(head, when, avoid)  # pronouns and descriptions depend on what came before
+        if key in memo:
+            # the same name again in this sentence (extraction asks many times): same answer,
+            # and the actors are named again for recency
+            return [self.seen.note(actor, None) for actor in memo[key]]
+        memo[key] = actors = self._resolve_fresh(head, when, avoid)
+        return list(actors)
+
+    def _resolve_fresh(self, head, when, avoid) -> list[Actor]:
+        actors: list[Actor] = []
         for member in [head, *self._conjuncts(head)]:
             for actor in self._resolve_one(member, when, tuple(avoid)):
                 if actor.actor_type == "person":
