@@ -70,10 +70,12 @@ def is_assessment(token, words: WordClasses) -> bool:
     object ("considered sanctions" stays an event)."""
     if token.lemma_ not in words.assessing:
         return False
-    return any(c.dep_ in ("oprd", "attr", "acomp") or (c.dep_ == "prep" and c.lower_ == "as")
-               or (c.dep_ == "xcomp" and c.lemma_ == "be")
-               or (c.dep_ == "ccomp" and not any(m.dep_ == "mark" for m in c.children))
-               for c in token.children) or (token.dep_ == "relcl" and any(c.dep_ == "dobj" and c.lemma_ == "part" for c in token.children))
+    predicative = any(c.dep_ in ("oprd", "attr", "acomp") or (c.dep_ == "prep" and c.lower_ == "as")
+                      or (c.dep_ == "xcomp" and c.lemma_ == "be")
+                      or (c.dep_ == "ccomp" and not any(m.dep_ == "mark" for m in c.children))
+                      for c in token.children)
+    part_of = token.dep_ == "relcl" and any(c.dep_ == "dobj" and c.lemma_ == "part" for c in token.children)
+    return predicative or part_of
 
 
 def is_objectless(token, words: WordClasses) -> bool:
