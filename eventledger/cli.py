@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print one JSON object (with per-root figures)")
     ev.add_argument("--errors", action="store_true", help="list every false positive, false negative and wrong attribute")
     ev.add_argument("--categories", action="store_true",
-                    help="with --dev: count errors by the categories of issue 7 (nominal, agentless, targets, ...)")
+                    help="with --dev: count errors by kind (nominal events, agentless events, second events of a sentence, group actors, targets, dates, ...)")
 
     query = sub.add_parser(
         "query",
