@@ -63,10 +63,10 @@ def extraction_only(paths: list[Path], model: str | None = None) -> tuple[int, f
 
 
 def full_run(folder: Path, settings) -> tuple[int, float]:
-    from flows.pipeline import pipeline
+    from flows.pipeline import run_flow
 
     start = time.perf_counter()
-    summary = pipeline([str(folder)], settings)
+    summary = run_flow([str(folder)], settings)
     elapsed = time.perf_counter() - start
     if not summary.published:
         raise SystemExit(f"benchmark run failed: {summary.message}")

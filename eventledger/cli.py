@@ -174,7 +174,12 @@ def settings_from_args(args):
 
 
 def cmd_run(args, settings) -> int:
-    """Take the warehouse lock first (fast, before Prefect starts), then run the flow holding it."""
+    """Take the warehouse lock first (fast, before Prefect starts), then run the flow holding it.
+
+    A busy warehouse is found here, before Prefect starts: such a run gets a
+    run record (exit status 75) but no flow run at all. (The flow's own
+    Cancelled "Busy" state is for callers that start the flow directly.)
+    """
     import datetime as dt
 
     from warehouse import lock, runlog
@@ -186,9 +191,11 @@ def cmd_run(args, settings) -> int:
             # the id is taken holding the lock, so run ids sort in publish order
             run_id = runlog.new_run_id()
             lock.set_run_id(warehouse, run_id)
-            from flows.pipeline import pipeline  # heavy: Prefect, spaCy
+            from flows.pipeline import flow_run_tags, run_flow  # heavy: Prefect, spaCy
 
-            summary = pipeline(paths, settings, args.prune, run_id=run_id, reextract=args.reextract)
+            # the flow run is Completed, Failed or Cancelled in Prefect; the summary comes back either way
+            summary = run_flow(paths, settings, args.prune, run_id=run_id, reextract=args.reextract,
+                               run_tags=flow_run_tags("run", warehouse))
     except lock.WarehouseBusy as exc:
         run_id = runlog.new_run_id()
         now = dt.datetime.now(dt.timezone.utc).isoformat()

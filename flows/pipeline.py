@@ -13,7 +13,14 @@ Orchestration only: every task wraps a pure function from `transforms`,
   extraction, validation) are never retried, because bad data fails the same
   way twice;
 - every run leaves a record: `running` when it starts, `published` or
-  `failed` with a one-line reason when it ends, whatever went wrong.
+  `failed` with a one-line reason when it ends, whatever went wrong;
+- Prefect is told the same story: the flow returns a Prefect state, not a
+  bare summary. A published run is Completed, a failed one Failed and a run
+  that found the warehouse busy Cancelled (named "Busy"), each with the
+  one-line reason as its message and the summary as its data (`run_flow`
+  calls the flow with `return_state=True` and takes the summary back). The
+  flow run is named after eventledger's run id, the progress lines go to its
+  Prefect logs, and the summary is attached as a markdown artifact.
 
 Extraction runs in batches of documents so that a parallel task runner
 (Dask, through prefect-dask) can spread them later.
@@ -23,7 +30,9 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import logging
 import os
+import re
 import socket
 import sys
 import traceback
@@ -34,7 +43,8 @@ from flows import runtime  # noqa: F401  (sets Prefect defaults before Prefect i
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from prefect import flow, task
+from prefect import flow, tags, task
+from prefect.states import Cancelled, Completed, Failed, State
 
 from eventledger.settings import Settings
 from expectations.runner import ValidationReport, default_params, validate_tables
@@ -132,8 +142,50 @@ class RunSummary:
         }
 
 
+#: Name of the Cancelled state of a run that found the warehouse held by another run (exit status 75).
+BUSY_STATE = "Busy"
+#: The logger that carries progress lines to the flow run's Prefect logs (and nowhere else).
+PROGRESS_LOGGER = "prefect.flow_runs.eventledger"
+
+
 def progress(message: str) -> None:
+    """A progress line: on the terminal as before, and in the Prefect logs of the current flow run."""
     print(message, file=sys.stderr, flush=True)
+    _log_to_prefect(logging.INFO, message)
+
+
+def _progress_logger() -> logging.Logger:
+    """A child of Prefect's run logger that sends to the Prefect API only.
+
+    Prefect's own run logger inherits the console level (WARNING here, see
+    flows/runtime.py), so its INFO lines would be dropped before reaching the
+    API, and lowering that level would print them on the terminal a second
+    time. This logger has its own API handler and does not propagate: the
+    terminal shows exactly what it showed before.
+    """
+    from prefect.logging.handlers import APILogHandler
+
+    logger = logging.getLogger(PROGRESS_LOGGER)
+    if not any(isinstance(h, APILogHandler) for h in logger.handlers):
+        logger.addHandler(APILogHandler())
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
+
+
+def _log_to_prefect(level: int, message: str) -> None:
+    """Log through the current flow run's logger (its run metadata attached); outside a flow run, nothing."""
+    from prefect.exceptions import MissingContextError
+    from prefect.logging.loggers import PrefectLogAdapter, get_run_logger
+
+    try:
+        run_logger = get_run_logger()
+    except MissingContextError:
+        return
+    try:
+        PrefectLogAdapter(_progress_logger(), extra=dict(run_logger.extra or {})).log(level, message)
+    except Exception:  # noqa: BLE001 - logging never fails a run
+        pass
 
 
 #: errnos that a retry cannot fix: the same call fails the same way.
@@ -207,28 +259,132 @@ def _fail(summary: RunSummary, message: str) -> RunSummary:
     return summary
 
 
-@flow(name="eventledger-run", log_prints=False, validate_parameters=False)
+def _flow_run_name() -> str:
+    """The flow run's name: eventledger's run id when the caller gave one (the command line always does)."""
+    from prefect.runtime import flow_run
+
+    return flow_run.parameters.get("run_id") or "eventledger-run-starting"
+
+
+@flow(name="eventledger-run", log_prints=False, validate_parameters=False, flow_run_name=_flow_run_name)
 def pipeline(
     paths: list[str],
     settings: Settings,
     prune: bool = False,
     run_id: str | None = None,
     reextract: bool = False,
-) -> RunSummary:
-    """One run over `paths` into the warehouse folder of `settings`.
+) -> State:
+    """One run over `paths` into the warehouse folder of `settings`; its Prefect state, carrying the summary.
 
     The settings arrive validated (eventledger/settings.py); the flow reads no
     environment and hands plain values to the transforms. `reextract`
     extracts every input document again, even one published unchanged by the
     same extractor (after a manual repair, or to test).
+
+    The flow returns a state, so calling it without `return_state=True`
+    raises on a failed run: use `run_flow`, which gives back the summary.
     """
     root = Path(settings.warehouse)
+    busy = None
     try:
         with lock.hold(root, run_id=run_id, wait=settings.lock_wait):
             # started (and named) holding the lock, so run ids sort in publish order
-            return _locked_run(_new_summary(run_id, settings), settings, list(paths), prune, reextract)
+            summary = _new_summary(run_id, settings)
+            if run_id is None:
+                _name_flow_run(summary.run_id)
+            summary = _locked_run(summary, settings, list(paths), prune, reextract)
     except lock.WarehouseBusy as exc:
-        return _fail(_new_summary(run_id, settings), str(exc))
+        busy = exc
+        summary = _new_summary(run_id, settings)
+        if run_id is None:
+            _name_flow_run(summary.run_id)
+        summary = _fail(summary, str(exc))
+    attach_summary(summary)
+    if summary.published:
+        return Completed(message=_completed_message(summary), data=summary)
+    if busy is not None:
+        return Cancelled(name=BUSY_STATE, message=summary.message, data=summary)
+    return Failed(message=summary.message, data=summary)
+
+
+def run_flow(paths: list[str], settings: Settings, prune: bool = False, run_id: str | None = None,
+             reextract: bool = False, run_tags: tuple[str, ...] = ()) -> RunSummary:
+    """Run the flow and return its summary, whatever its state (a run that failed raises nothing).
+
+    An exception the flow did not turn into a summary (a bug) is raised again,
+    as it was before the flow returned states; an interruption propagates.
+    """
+    with tags(*run_tags):
+        state = pipeline(list(paths), settings, prune, run_id=run_id, reextract=reextract, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def flow_run_tags(command: str, warehouse: Path) -> tuple[str, ...]:
+    """Tags known when a run starts: eventledger, the command and the warehouse folder's name."""
+    name = Path(warehouse).resolve().name or "root"
+    return ("eventledger", command, f"warehouse:{name}")
+
+
+def _name_flow_run(run_id: str) -> None:
+    """Rename the current flow run after the run id chosen inside the flow (a caller that gave none)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    if ctx is None or ctx.flow_run is None:
+        return
+    try:
+        ctx.client.set_flow_run_name(flow_run_id=ctx.flow_run.id, name=run_id)
+    except Exception as exc:  # noqa: BLE001 - a name is not worth a failed run
+        _log_to_prefect(logging.WARNING, f"could not name the flow run {run_id}: {type(exc).__name__}: {exc}")
+
+
+def _completed_message(summary: RunSummary) -> str:
+    return (f"published {summary.n_documents} document(s), {summary.n_sentences} sentence(s), "
+            f"{summary.n_events} event(s)")
+
+
+def _cell(value) -> str:
+    """A markdown table cell: one line, pipes escaped."""
+    return " ".join(str(value).split()).replace("|", "\\|") if value not in (None, "") else "-"
+
+
+def summary_markdown(summary: RunSummary) -> str:
+    """The run summary as a small markdown table (the flow run's artifact)."""
+    validation = "-" if summary.validation is None else (
+        ("passed" if summary.validation.success else "FAILED") + f" ({summary.validation.summary().splitlines()[0]})")
+    rows = [
+        ("run id", summary.run_id),
+        ("status", summary.status),
+        ("documents", summary.n_documents),
+        ("sentences", summary.n_sentences),
+        ("events", summary.n_events),
+        ("validation", validation),
+        ("message", summary.message),
+    ]
+    lines = [f"### eventledger run {_cell(summary.run_id)}", "", "| | |", "|---|---|"]
+    lines += [f"| {name} | {_cell(value)} |" for name, value in rows]
+    lines += ["", f"Warehouse: `{summary.warehouse}`; run record: `{summary.details}`"]
+    return "\n".join(lines)
+
+
+def artifact_key(warehouse: str) -> str:
+    """The artifact's key (one per warehouse folder): lowercase letters, digits and dashes only."""
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(warehouse).name.lower()).strip("-")
+    return f"eventledger-{slug or 'warehouse'}"
+
+
+def attach_summary(summary: RunSummary) -> None:
+    """Attach the summary to the current flow run as a markdown artifact; a failure here never fails the run."""
+    try:
+        from prefect.artifacts import create_markdown_artifact
+
+        create_markdown_artifact(markdown=summary_markdown(summary), key=artifact_key(summary.warehouse),
+                                 description=f"eventledger run {summary.run_id}: {summary.status}")
+    except Exception as exc:  # noqa: BLE001
+        _log_to_prefect(logging.WARNING, f"run summary artifact not created: {type(exc).__name__}: {exc}")
 
 
 def _new_summary(run_id: str | None, settings: Settings) -> RunSummary:
