@@ -95,12 +95,18 @@ def _name_pattern(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def named_periods() -> tuple[re.Pattern, tuple[tuple[dt.date, dt.date], ...]]:
-    """The table as one pattern (group `p<n>` for row n) and the rows' windows; read once."""
+def _period_rows() -> tuple[dict[str, str], ...]:
+    """The rows of the table, read once for both the pattern and the key words."""
     with PERIODS_FILE.open(encoding="utf-8", newline="") as handle:
         lines = [line for line in handle if line.strip() and not line.lstrip().startswith("#")]
+    return tuple(csv.DictReader(lines))
+
+
+@lru_cache(maxsize=1)
+def named_periods() -> tuple[re.Pattern, tuple[tuple[dt.date, dt.date], ...]]:
+    """The table as one pattern (group `p<n>` for row n) and the rows' windows."""
     windows, groups = [], []
-    for n, row in enumerate(csv.DictReader(lines)):
+    for n, row in enumerate(_period_rows()):
         names = sorted((x.strip() for x in row["names"].split("|") if x.strip()), key=len, reverse=True)
         groups.append(f"(?P<p{n}>" + "|".join(_name_pattern(x) for x in names) + ")")
         windows.append((dt.date.fromisoformat(row["lo"].strip()), dt.date.fromisoformat(row["hi"].strip())))
@@ -146,10 +152,8 @@ def _side(prep: str) -> str:
 def _key_words() -> frozenset[str]:
     """The longest word of every name in the table, lowercased: a sentence without any of them
     names no period, and is not searched (the full pattern is slow on every sentence)."""
-    with PERIODS_FILE.open(encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.lstrip().startswith("#")]
     keys = set()
-    for row in csv.DictReader(lines):
+    for row in _period_rows():
         for name in row["names"].split("|"):
             words = re.findall(r"[a-z0-9]+", name.lower())
             if words:
