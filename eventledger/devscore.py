@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventledger.evaluate import Scores, SystemEvent, load_gold, score
+from eventledger.evaluate import SystemEvent, load_gold, score
 
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "dev_gold"
 HALVES = ("tune", "check")
@@ -42,12 +42,6 @@ def system_events(folder: Path, nlp, knowledge) -> tuple[list[SystemEvent], dict
                     row["date_start"], row["event_id"], row["event_code"],
                 ))
     return events, sentences
-
-
-def score_folder(docs: Path, gold: Path, nlp, knowledge) -> Scores:
-    """Extract the documents in `docs` and score them against `gold` (a file or a folder)."""
-    system, sentences = system_events(docs, nlp, knowledge)
-    return score(load_gold(gold), system, sentences)
 
 
 def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=(), categories: bool = False,
