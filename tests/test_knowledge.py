@@ -27,3 +27,15 @@ def test_one_loader_bundles_the_knowledge(knowledge):
     assert knowledge.kb.vocab.group_nouns and "name_connector" in knowledge.kb.vocab.words
     assert knowledge.lexicon.words.aspectual and knowledge.lexicon.recodes
     assert "190" in knowledge.cameo
+
+
+def test_knowledge_with_actor_files_is_built_once_and_again_when_a_file_changes(tmp_path):
+    from transforms.knowledge import load_knowledge
+
+    extra = tmp_path / "actors.csv"
+    extra.write_text("name,actor_type,country_code,aliases\nZeta Front,group,,ZF\n", encoding="utf-8")
+    first = load_knowledge([extra])
+    assert load_knowledge([str(extra)]) is first
+    extra.write_text("name,actor_type,country_code,aliases\nZeta Front,group,,ZF|Zeta\n", encoding="utf-8")
+    changed = load_knowledge([extra])
+    assert changed is not first and changed.kb.lookup("Zeta") is not None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from transforms.actor_kb import ActorKB, load_actor_kb
@@ -28,9 +29,21 @@ class Knowledge:
 
 
 def load_knowledge(actor_files: Sequence[str | Path] = ()) -> Knowledge:
-    """The packaged knowledge plus the user's actor files, each file read once per process."""
+    """The packaged knowledge plus the user's actor files, built once per process for the same
+    files: the flow asks for it once per batch of documents, and building a KB with extra actor
+    files takes seconds. A file that changed (size or modification time) is read again."""
+    return _knowledge(tuple(_file_identity(Path(f)) for f in actor_files))
+
+
+def _file_identity(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=4)
+def _knowledge(actor_files: tuple[tuple[str, int, int], ...]) -> Knowledge:
     return Knowledge(
-        kb=load_actor_kb(tuple(Path(f) for f in actor_files)),
+        kb=load_actor_kb(tuple(Path(name) for name, _, _ in actor_files)),
         lexicon=load_lexicon(),
         cameo=load_cameo_codes(),
     )
