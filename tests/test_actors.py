@@ -422,7 +422,8 @@ def test_an_entity_stretched_over_a_coordination_is_one_per_name(parse, resolver
     from transforms.actors import split_coordinated
 
     stretched = [e for e in doc.ents if " and " in e.text]
-    assert [p.text for e in stretched for p in split_coordinated(e)] == (["Erdoğan", "Mitsotakis"] if stretched else [])
+    assert stretched, "the model no longer stretches this entity: pick another sentence for the test"
+    assert [p.text for e in stretched for p in split_coordinated(e)] == ["Erdoğan", "Mitsotakis"]
     assert "Erdoğan and Mitsotakis" not in names(resolver.resolve(token(doc, "Erdoğan")))
 
 
