@@ -140,12 +140,12 @@ class SentenceExtractor:
         """A verb event: filters first, then intent, then a lexicon match with its actors and recodes."""
         if any(rule(token, self.words) for rule in VERB_FILTERS):
             return None
-        intent = self._verb_intent(token, when)
+        match = match_verb(token, self.lexicon)
+        intent = self._verb_intent(token, match, when)
         if intent is not None:
             return intent
         if is_aspectual_head(token, self.words):
             return None
-        match = match_verb(token, self.lexicon)
         if match is None:
             return None
         pattern, words = match
@@ -161,13 +161,12 @@ class SentenceExtractor:
             cand.code = self.lexicon.mass_code(cand.code, victims) or cand.code
         return cand
 
-    def _verb_intent(self, token, when) -> _Candidate | None:
+    def _verb_intent(self, token, match, when) -> _Candidate | None:
         """Modality makes the event an intent, root 03: "agreed to withdraw", "expressed its readiness to mediate"."""
         modality = self.lexicon.modality_code(token.lemma_, "VERB")
         xcomp = next((c for c in token.children if c.dep_ == "xcomp"), None)
         if modality and xcomp is not None:
             return self._intent(token, xcomp, modality, when)
-        match = match_verb(token, self.lexicon)
         if match is not None and match[0].code[:2] != "01":
             return None
         dobj = direct_object(token)
