@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from eventledger import __version__
+from eventledger import __version__, signals
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
@@ -29,6 +29,7 @@ SETTING_FLAGS = {
     "actors": ("actors", "--actors"),
     "lock_wait": ("wait", "--wait"),
     "keep_snapshots": ("keep_snapshots", "--keep-snapshots"),
+    "verbosity": ("verbosity", "--quiet/--verbose"),
 }
 #: Files listed per group in the run summary; the rest are counted (all are in the run record).
 LIST_LIMIT = 20
@@ -57,6 +58,14 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="settings file (default: $EVENTLEDGER_CONFIG, else ./eventledger.toml if it exists)",
     )
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const="quiet", default=None,
+                       help="no progress and no summary: errors only, the exit status says the rest (setting verbosity)")
+    group.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const="verbose",
+                       help="Prefect's own log lines too, and the traceback of an unexpected error")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(setting keep_snapshots; default: $EVENTLEDGER_KEEP_SNAPSHOTS or 3)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    _add_verbosity(run)
 
     ev = sub.add_parser(
         "eval",
@@ -133,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(ev)
     _add_config(ev)
     ev.add_argument("--json", action="store_true", help="print one JSON object (with per-root figures)")
+    _add_verbosity(ev)
     ev.add_argument("--errors", action="store_true", help="list every false positive, false negative and wrong attribute")
     ev.add_argument("--categories", action="store_true",
                     help="with --dev: count errors by kind (nominal events, agentless events, second events of a sentence, group actors, targets, dates, ...)")
@@ -149,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(query)
     _add_config(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    _add_verbosity(query)
 
     config = sub.add_parser(
         "config",
@@ -186,16 +198,19 @@ def cmd_run(args, settings) -> int:
 
     warehouse = settings.warehouse
     paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
+    run_id = None
     try:
         with lock.hold(warehouse, wait=settings.lock_wait):
             # the id is taken holding the lock, so run ids sort in publish order
             run_id = runlog.new_run_id()
             lock.set_run_id(warehouse, run_id)
             from flows.pipeline import flow_run_tags, run_flow  # heavy: Prefect, spaCy
+            from flows.server import prefect_api
 
             # the flow run is Completed, Failed or Cancelled in Prefect; the summary comes back either way
-            summary = run_flow(paths, settings, args.prune, run_id=run_id, reextract=args.reextract,
-                               run_tags=flow_run_tags("run", warehouse))
+            with prefect_api():
+                summary = run_flow(paths, settings, args.prune, run_id=run_id, reextract=args.reextract,
+                                   run_tags=flow_run_tags("run", warehouse))
     except lock.WarehouseBusy as exc:
         run_id = runlog.new_run_id()
         now = dt.datetime.now(dt.timezone.utc).isoformat()
@@ -207,9 +222,21 @@ def cmd_run(args, settings) -> int:
         print(f"eventledger: run not started: {exc}", file=sys.stderr)
         print(f"details: {record}", file=sys.stderr)
         return EXIT_BUSY
+    except BaseException as exc:  # Ctrl-C or SIGTERM: the run closed its record; one line, 130 or 143
+        from flows.server import PrefectUnavailable
+
+        if isinstance(exc, PrefectUnavailable):
+            print(f"eventledger: run not started: {exc}", file=sys.stderr)
+            return 1
+        if signals.signal_of(exc) is None:
+            raise
+        where = f" (details: {runlog.record_path(warehouse, run_id)})" if run_id else ""
+        print(f"eventledger: run {run_id or 'not started,'} interrupted by {signals.describe(exc)}; "
+              f"nothing of it was published{where}", file=sys.stderr)
+        return signals.exit_status(exc)
     if args.json:
         print(json.dumps({**summary.record(), "warehouse": str(warehouse)}, default=str, indent=2))
-    else:
+    elif settings.verbosity != "quiet":
         print(render_summary(summary, warehouse))
     if not summary.published:
         print(f"eventledger: run failed: {summary.message}", file=sys.stderr)
@@ -404,25 +431,29 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query, "config": cmd_config}
+    signals.raise_on_sigterm()  # SIGTERM ends a command as cleanly as Ctrl-C does
     try:
         settings = settings_from_args(args)
     except SettingsError as exc:  # before any work: one line per bad value, no traceback
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    verbose = settings.verbosity == "verbose"
+    from flows import runtime  # before any command imports Prefect
+
+    runtime.configure(verbose=verbose)
     try:
         return handlers[args.command](args, settings)
-    except KeyboardInterrupt:
-        print("eventledger: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"eventledger: interrupted by {signals.describe(exc)}", file=sys.stderr)
+        return signals.exit_status(exc)
     except BrokenPipeError:
         # the reader went away (`eventledger query ... | head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a readable one-line error; the traceback on request
-        if os.environ.get("EVENTLEDGER_DEBUG"):
+        if verbose or os.environ.get("EVENTLEDGER_DEBUG"):
             raise
-        print(f"eventledger: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("(set EVENTLEDGER_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(f"eventledger: {type(exc).__name__}: {exc} (--verbose shows the traceback)", file=sys.stderr)
         return 1
 
 

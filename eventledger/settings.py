@@ -25,7 +25,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -110,6 +110,8 @@ class Settings(BaseModel):
     max_document_bytes: Whole = Field(DEFAULT_MAX_BYTES, gt=0, description="larger input files are not read")
     max_sentence_chars: Whole = Field(DEFAULT_MAX_SENTENCE_CHARS, gt=0,
                                       description="longer sentences are quarantined, not parsed")
+    verbosity: Literal["quiet", "normal", "verbose"] = Field(
+        "normal", description="quiet: errors and results only; verbose: Prefect's own log lines and tracebacks too")
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
     _config_file: str | None = PrivateAttr(default=None)
@@ -244,6 +246,7 @@ _MESSAGES = {
     "string_type": "must be text",
     "path_type": "must be a path",
     "extra_forbidden": "is not a setting",
+    "literal_error": "must be one of {expected}",
 }
 
 

@@ -40,12 +40,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from flows import runtime  # noqa: F401  (sets Prefect defaults before Prefect is imported)
+from flows.progress import Reporter
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import flow, tags, task
 from prefect.states import Cancelled, Completed, Failed, State
 
+from eventledger import signals
 from eventledger.settings import Settings
 from expectations.runner import ValidationReport, default_params, validate_tables
 from transforms import document, ids, ingest, quality, schemas, tables
@@ -101,6 +103,8 @@ class RunSummary:
     settings: dict = field(default_factory=dict)
     settings_sources: dict = field(default_factory=dict)
     spacy_model: dict = field(default_factory=dict)
+    #: An interrupt that arrived while the run was publishing (it finished publishing first), if any.
+    interrupt: str | None = None
 
     @property
     def published(self) -> bool:
@@ -148,10 +152,9 @@ BUSY_STATE = "Busy"
 PROGRESS_LOGGER = "prefect.flow_runs.eventledger"
 
 
-def progress(message: str) -> None:
-    """A progress line: on the terminal as before, and in the Prefect logs of the current flow run."""
-    print(message, file=sys.stderr, flush=True)
-    _log_to_prefect(logging.INFO, message)
+def reporter_for(settings: Settings) -> Reporter:
+    """The run's progress reporter: the terminal as the verbosity setting says, and the flow run's Prefect logs."""
+    return Reporter(settings.verbosity, also=lambda message: log_to_prefect(logging.INFO, message))
 
 
 def _progress_logger() -> logging.Logger:
@@ -173,7 +176,7 @@ def _progress_logger() -> logging.Logger:
     return logger
 
 
-def _log_to_prefect(level: int, message: str) -> None:
+def log_to_prefect(level: int, message: str) -> None:
     """Log through the current flow run's logger (its run metadata attached); outside a flow run, nothing."""
     from prefect.exceptions import MissingContextError
     from prefect.logging.loggers import PrefectLogAdapter, get_run_logger
@@ -292,7 +295,7 @@ def pipeline(
             summary = _new_summary(run_id, settings)
             if run_id is None:
                 _name_flow_run(summary.run_id)
-            summary = _locked_run(summary, settings, list(paths), prune, reextract)
+            summary = _locked_run(summary, settings, list(paths), prune, reextract, reporter_for(settings))
     except lock.WarehouseBusy as exc:
         busy = exc
         summary = _new_summary(run_id, settings)
@@ -338,7 +341,7 @@ def _name_flow_run(run_id: str) -> None:
     try:
         ctx.client.set_flow_run_name(flow_run_id=ctx.flow_run.id, name=run_id)
     except Exception as exc:  # noqa: BLE001 - a name is not worth a failed run
-        _log_to_prefect(logging.WARNING, f"could not name the flow run {run_id}: {type(exc).__name__}: {exc}")
+        log_to_prefect(logging.WARNING, f"could not name the flow run {run_id}: {type(exc).__name__}: {exc}")
 
 
 def _completed_message(summary: RunSummary) -> str:
@@ -384,7 +387,7 @@ def attach_summary(summary: RunSummary) -> None:
         create_markdown_artifact(markdown=summary_markdown(summary), key=artifact_key(summary.warehouse),
                                  description=f"eventledger run {summary.run_id}: {summary.status}")
     except Exception as exc:  # noqa: BLE001
-        _log_to_prefect(logging.WARNING, f"run summary artifact not created: {type(exc).__name__}: {exc}")
+        log_to_prefect(logging.WARNING, f"run summary artifact not created: {type(exc).__name__}: {exc}")
 
 
 def _new_summary(run_id: str | None, settings: Settings) -> RunSummary:
@@ -396,7 +399,7 @@ def _new_summary(run_id: str | None, settings: Settings) -> RunSummary:
 
 
 def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
-                reextract: bool = False) -> RunSummary:
+                reextract: bool, report: Reporter) -> RunSummary:
     """The run proper, holding the lock: whatever goes wrong ends in a failed record, never a half publish."""
     root = Path(settings.warehouse)
     lock.set_run_id(root, summary.run_id)
@@ -404,12 +407,19 @@ def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune
         recovery = warehouse.recover(warehouse.WarehousePaths(root), active_run=summary.run_id)
         if recovery:
             summary.recovered = recovery.describe()
-            progress(f"recover: {summary.recovered}")
+            report.line(f"recover: {summary.recovered}")
         runlog.write_record(root, summary.record())
-        return _run(summary, settings, paths, prune, reextract)
+        return _run(summary, settings, paths, prune, reextract, report)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded, with its traceback in the record
         summary.traceback = traceback.format_exc()
         return _fail(summary, f"{type(exc).__name__}: {exc}")
+    except BaseException as exc:  # Ctrl-C or SIGTERM (eventledger/signals.py): close the record, then stop
+        if signals.signal_of(exc) is not None and not summary.published:
+            summary.status = runlog.INTERRUPTED
+            summary.message = f"interrupted by {signals.describe(exc)}; nothing of this run was published"
+            summary.finished_at = dt.datetime.now(dt.timezone.utc)
+            runlog.write_record(root, summary.record())
+        raise
 
 
 def _model_name(setting: str | None) -> str | None:
@@ -448,7 +458,7 @@ def _file_outcomes(docs: list[ingest.SourceDocument], reused: set[str], quaranti
 
 
 def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
-         reextract: bool = False) -> RunSummary:
+         reextract: bool, report: Reporter) -> RunSummary:
     run_id, started = summary.run_id, summary.started_at
     today = started.date()
     root = Path(settings.warehouse)
@@ -460,7 +470,7 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     usable = [d for d in docs if d.usable]
     summary.n_files_skipped = len(docs) - len(usable)
     summary.files = _file_outcomes(docs, set(), quarantine=schemas.QUARANTINE.empty_table())
-    progress(f"ingest: {len(docs)} file(s), {len(usable)} usable")
+    report.line(f"ingest: {len(docs)} file(s), {len(usable)} usable")
     if not usable:
         return _fail(summary, "no usable input documents")
 
@@ -472,15 +482,16 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     reused_docs = [] if reextract else [d for d in usable if published.get(ids.document_id(d.sha256)) == fingerprint]
     reused = {ids.document_id(d.sha256) for d in reused_docs}
     fresh = [d for d in usable if ids.document_id(d.sha256) not in reused]
-    progress(f"incremental: {len(fresh)} to extract, {len(reused)} unchanged (extraction skipped)")
+    report.line(f"incremental: {len(fresh)} to extract, {len(reused)} unchanged (extraction skipped)")
 
     segmented = segment_task(fresh) if fresh else []
     parts: list[document.DocumentTables] = []
+    extraction = report.extraction(len(segmented))
     for start in range(0, len(segmented), BATCH_SIZE):
         batch = segmented[start : start + BATCH_SIZE]
         parts.extend(extract_task(batch, actors_files, run_id, today, settings.spacy_model,
                                   settings.max_sentence_chars))
-        progress(f"extract: {min(start + BATCH_SIZE, len(segmented))}/{len(segmented)} document(s)")
+        extraction.advance(len(batch), sum(len(doc.sentences) for doc in batch))
 
     counts = {s.document_id: len(s.sentences) for s in segmented}
     new_tables = {
@@ -503,7 +514,7 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     summary.files = _file_outcomes(docs, reused, run_quarantine)
     if summary.n_quarantined:
         rules = ", ".join(f"{rule} {n}" for rule, n in summary.quarantine_by_rule.items())
-        progress(f"quarantine: {summary.n_quarantined} row(s) held back ({rules})")
+        report.line(f"quarantine: {summary.n_quarantined} row(s) held back ({rules})")
 
     # every sentence of every published document is published or quarantined
     expected = sum(merged["documents"]["n_sentences"].to_pylist()) - quality.quarantined_sentences(merged["quarantine"])
@@ -517,10 +528,14 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
         failures = summary.validation.failures
         more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
         return _fail(summary, "validation failed: " + "; ".join(o.describe() for o in failures[:5]) + more)
-    progress(f"validate: {summary.validation.summary()}")
+    report.line(f"validate: {summary.validation.summary()}")
 
     summary.status = runlog.PUBLISHED
     summary.finished_at = dt.datetime.now(dt.timezone.utc)
-    publish_task(str(root), run_id, merged, summary.record(), keep)
-    progress(f"publish: snapshot {run_id}")
+    with signals.held() as held:  # the switch is never cut in half: an interrupt now waits for its end
+        publish_task(str(root), run_id, merged, summary.record(), keep)
+    report.line(f"publish: snapshot {run_id}")
+    if held.interrupt is not None:
+        summary.interrupt = signals.describe(held.interrupt)
+        report.line(f"{summary.interrupt} came while publishing: the run finished publishing first")
     return summary

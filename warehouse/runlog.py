@@ -32,6 +32,8 @@ from transforms.schemas import INPUT_FILES, PIPELINE_RUNS, VALIDATION_RESULTS
 
 RUNS_DIR = "runs"
 RUNNING, PUBLISHED, FAILED = "running", "published", "failed"
+#: A run stopped by Ctrl-C or SIGTERM: it closed its record and published nothing.
+INTERRUPTED = "interrupted"
 _COUNTS = ("n_documents", "n_sentences", "n_events", "n_extracted", "n_reused", "n_files_skipped", "n_quarantined")
 
 
