@@ -203,6 +203,7 @@ def cmd_run(args, settings) -> int:
             "run_id": run_id, "started_at": now, "finished_at": now, "status": runlog.FAILED,
             "message": str(exc), "pid": os.getpid(), "warehouse": str(warehouse), "files": [], "validation": [],
             "settings": settings.values(), "settings_sources": settings.sources(),
+            "reason": runlog.REASON_BUSY,  # readers tell a busy run by this field, not by its message
         })
         print(f"eventledger: run not started: {exc}", file=sys.stderr)
         print(f"details: {record}", file=sys.stderr)
