@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 from eventledger import runs
+from eventledger.cli import main
+from eventledger.settings import Settings, env_name
+from tests.test_lock import hold_in_subprocess
 from warehouse import lock, runlog
 
 BUSY_MESSAGE = str(lock.WarehouseBusy(
@@ -172,3 +175,120 @@ def test_json_lines_are_one_object_per_run_with_the_whole_message():
                           "status": "busy", "record_status": "failed", "n_documents": None, "n_events": None,
                           "message": BUSY_MESSAGE}
     assert runs.render_json_lines([]) == ""
+
+
+# -- the command, on a warehouse folder of hand-written records -----------------------------------
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """`eventledger ...` in-process, in an empty folder with no EVENTLEDGER_* setting: (status, out, err)."""
+    for name in [*Settings.model_fields, "config"]:
+        monkeypatch.delenv(env_name(name), raising=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+    def run(*argv) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = main(list(map(str, argv)))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Path:
+    """A warehouse folder holding the records of ALL, written as runs write them."""
+    root = tmp_path / "wh"
+    for rec in ALL:
+        runlog.write_record(root, rec)
+    return root
+
+
+def test_runs_prints_a_table_newest_first(cli, warehouse):
+    status, out, err = cli("runs", "--warehouse", warehouse)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("run id") and lines[0].endswith("message")
+    assert [line.split()[0] for line in lines[1:]] == ["r6", "r5", "r4", "r3", "r2", "r1"]
+    assert lines[3].split()[:6] == ["r4", "2026-03-01", "10:07:00", "0.0s", "busy", "-"]
+    assert lines[5].split() == ["r2", "2026-03-01", "10:05:00", "3.2s", "failed", "0", "0", "validation",
+                                "failed:", "events.event_code", "not", "in", "CAMEO"]
+
+
+def test_runs_json_is_one_object_per_line(cli, warehouse):
+    status, out, err = cli("runs", "--warehouse", warehouse, "--json")
+    assert (status, err) == (0, "")
+    objects = [json.loads(line) for line in out.splitlines()]
+    assert [(o["run_id"], o["status"]) for o in objects] == [
+        ("r6", "running"), ("r5", "interrupted"), ("r4", "busy"), ("r3", "busy"), ("r2", "failed"),
+        ("r1", "published")]
+    assert objects[-1]["n_events"] == 41 and objects[-1]["duration_seconds"] == 25.4
+
+
+def test_runs_filters_then_limits_and_says_on_stderr_what_it_left_out(cli, warehouse):
+    status, out, err = cli("runs", "--warehouse", warehouse, "--status", "busy", "--limit", "1", "--json")
+    assert status == 0
+    assert [json.loads(line)["run_id"] for line in out.splitlines()] == ["r4"]
+    assert err == "(1 older not shown; --limit 0 shows all)\n"
+    status, out, err = cli("runs", "--warehouse", warehouse, "--limit", "0", "--json")
+    assert (status, len(out.splitlines()), err) == (0, 6, "")
+
+
+def test_runs_reads_the_warehouse_setting_like_every_command(cli, warehouse, monkeypatch):
+    monkeypatch.setenv(env_name("warehouse"), str(warehouse))
+    status, out, _ = cli("runs", "--status", "published")
+    assert status == 0 and out.splitlines()[1].split()[0] == "r1"
+
+
+def test_runs_of_a_status_that_none_has_is_one_line_not_an_error(cli, warehouse):
+    status, out, err = cli("runs", "--warehouse", warehouse, "--status", "published", "--json")
+    assert (status, len(out.splitlines())) == (0, 1)
+    runlog.write_record(warehouse, {**PUBLISHED, "status": "failed"})
+    status, out, err = cli("runs", "--warehouse", warehouse, "--status", "published")
+    assert (status, out) == (0, "")
+    assert err == f"no published runs among the 6 recorded in {warehouse}\n"
+
+
+def test_a_warehouse_without_records_is_one_line_on_stderr_and_no_error(cli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("runs", "--warehouse", empty) == (0, "", f"no runs recorded in {empty}\n")
+    (empty / "runs").mkdir()
+    (empty / "runs" / "half-written.json").write_text("{", encoding="utf-8")  # skipped, as by every reader
+    assert cli("runs", "--warehouse", empty, "--json") == (0, "", f"no runs recorded in {empty}\n")
+
+
+def test_a_missing_warehouse_is_one_line_and_exit_status_1(cli, tmp_path):
+    missing = tmp_path / "nowhere"
+    assert cli("runs", "--warehouse", missing) == (1, "", f"eventledger: warehouse {missing} does not exist\n")
+    assert not missing.exists()  # listing runs creates nothing
+    a_file = tmp_path / "file"
+    a_file.write_text("", encoding="utf-8")
+    assert cli("runs", "--warehouse", a_file) == (1, "", f"eventledger: warehouse {a_file} is not a folder\n")
+
+
+@pytest.mark.parametrize("argv", [["--limit", "-1"], ["--limit", "many"], ["--status", "crashed"]])
+def test_a_bad_flag_is_a_usage_error(cli, warehouse, argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli("runs", "--warehouse", warehouse, *argv)
+    assert info.value.code == 2
+    assert "eventledger runs: error: argument" in capsys.readouterr().err
+
+
+def test_a_busy_run_of_the_command_line_is_recorded_with_its_reason_and_listed_as_busy(cli, tmp_path):
+    root = tmp_path / "busy"
+    root.mkdir()
+    holder = hold_in_subprocess(root)
+    try:
+        status, _, err = cli("run", "--warehouse", root, "--wait", "0")  # found before Prefect starts: quick
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    assert status == 75 and "is busy" in err
+    (rec,) = runlog.read_records(root)
+    assert (rec["status"], rec["reason"]) == ("failed", "busy")
+    status, out, _ = cli("runs", "--warehouse", root, "--json")
+    assert json.loads(out)["status"] == "busy"
