@@ -134,9 +134,11 @@ def run_row(record: dict) -> RunRow:
 
 
 def _newest_first_key(record: dict) -> tuple:
-    """Start time, then run id (run ids sort by time too): the order of `runlog.read_records`, reversed."""
+    """Start time as a moment (so that records in other zones compare right), then run id (which sorts by
+    time too); a record without a readable start time counts as the oldest."""
     started = _timestamp(record.get("started_at"))
-    return (started is not None, started or dt.datetime.min.replace(tzinfo=dt.timezone.utc), str(record.get("run_id")))
+    earliest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return (started is not None, started or earliest, str(record.get("run_id")))
 
 
 def recent_runs(records: list[dict], status: str | None = None, limit: int | None = DEFAULT_LIMIT) -> list[RunRow]:
