@@ -1,4 +1,4 @@
-"""The `eventledger` command line: run, eval, query, config.
+"""The `eventledger` command line: run, serve, eval, query, runs, config.
 
 Heavy imports (Prefect, spaCy, GX) happen inside the subcommand that needs
 them, so `--help` and `query` answer at once. Every subcommand gets one
@@ -173,7 +173,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(config)
     _add_warehouse(config)
     config.add_argument("--json", action="store_true", help="print JSON: each setting's value and source")
+
+    from eventledger.runs import DEFAULT_LIMIT, STATUSES  # imports nothing heavy
+
+    runs = sub.add_parser(
+        "runs",
+        help="list recent runs: published, failed, busy, from the run records",
+        description="Lists the most recent runs, newest first, from the run records in DIR/runs/: every run, "
+        "including a failed one that is not in pipeline_runs yet (it gets there at the next publish). "
+        "A run that found the warehouse busy (exit status 75) is shown as busy, not failed.",
+        epilog="Examples:\n  eventledger runs --warehouse /tmp/wh\n"
+               "  eventledger runs --status failed --limit 5\n"
+               "  eventledger runs --json | jq -r 'select(.status != \"published\") | .message'",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_warehouse(runs)
+    _add_config(runs)
+    runs.add_argument("--limit", type=_run_limit, default=DEFAULT_LIMIT, metavar="N",
+                      help=f"show at most N runs, the newest (default: {DEFAULT_LIMIT}; 0 for all)")
+    runs.add_argument("--status", choices=STATUSES, default=None,
+                      help="only runs of this status (busy runs are not among the failed)")
+    runs.add_argument("--json", action="store_true", help="print one JSON object per run and line (JSON Lines)")
     return parser
+
+
+def _run_limit(text: str) -> int:
+    """`--limit`: a whole number, 0 or more (argparse reports anything else as a usage error)."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, got {text!r}")
+    return int(text)
 
 
 def settings_from_args(args):
@@ -218,6 +246,7 @@ def cmd_run(args, settings) -> int:
             "run_id": run_id, "started_at": now, "finished_at": now, "status": runlog.FAILED,
             "message": str(exc), "pid": os.getpid(), "warehouse": str(warehouse), "files": [], "validation": [],
             "settings": settings.values(), "settings_sources": settings.sources(),
+            "reason": runlog.REASON_BUSY,  # readers tell a busy run by this field, not by its message
         })
         print(f"eventledger: run not started: {exc}", file=sys.stderr)
         print(f"details: {record}", file=sys.stderr)
@@ -422,6 +451,31 @@ def cmd_config(args, settings) -> int:
     return 0
 
 
+def cmd_runs(args, settings) -> int:
+    """List recent runs from the records; an empty list is not an error, a missing warehouse folder is."""
+    from eventledger.runs import recent_runs, render_json_lines, render_table
+    from warehouse import runlog
+
+    warehouse = settings.warehouse
+    if not warehouse.is_dir():
+        problem = "is not a folder" if warehouse.exists() else "does not exist"
+        print(f"eventledger: warehouse {warehouse} {problem}", file=sys.stderr)
+        return 1
+    records = runlog.read_records(warehouse)
+    if not records:
+        print(f"no runs recorded in {warehouse}", file=sys.stderr)
+        return 0
+    matching = recent_runs(records, status=args.status, limit=None)
+    if not matching:
+        print(f"no {args.status} runs among the {len(records)} recorded in {warehouse}", file=sys.stderr)
+        return 0
+    shown = matching[:args.limit] if args.limit else matching
+    print(render_json_lines(shown) if args.json else render_table(shown))
+    if len(shown) < len(matching):  # on stderr, so that the output stays one row per run
+        print(f"({len(matching) - len(shown)} older not shown; --limit 0 shows all)", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from eventledger.settings import SettingsError
 
@@ -430,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query, "config": cmd_config}
+    handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query, "config": cmd_config, "runs": cmd_runs}
     signals.raise_on_sigterm()  # SIGTERM ends a command as cleanly as Ctrl-C does
     try:
         settings = settings_from_args(args)

@@ -35,6 +35,10 @@ RUNNING, PUBLISHED, FAILED = "running", "published", "failed"
 #: A run stopped by Ctrl-C or SIGTERM: it closed its record and published nothing.
 INTERRUPTED = "interrupted"
 _COUNTS = ("n_documents", "n_sentences", "n_events", "n_extracted", "n_reused", "n_files_skipped", "n_quarantined")
+#: `reason` of a `failed` record whose run never started because another run held the lock (exit
+#: status 75), so that readers need not recognise the lock's message. Records written before this
+#: field have only the message (see eventledger/runs.py).
+REASON_BUSY = "busy"
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
