@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -30,6 +31,8 @@ SETTING_FLAGS = {
     "lock_wait": ("wait", "--wait"),
     "keep_snapshots": ("keep_snapshots", "--keep-snapshots"),
     "verbosity": ("verbosity", "--quiet/--verbose"),
+    "inbox": ("inbox", "--inbox"),
+    "schedule": ("cron", "--cron"),
 }
 #: Files listed per group in the run summary; the rest are counted (all are in the run record).
 LIST_LIMIT = 20
@@ -125,6 +128,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     _add_verbosity(run)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the pipeline as a Prefect deployment on a schedule, over an inbox folder",
+        description="Creates (or updates) the Prefect deployment 'eventledger-run/NAME' and serves it: on each "
+        "tick of the schedule a run reads the inbox folder and publishes what is new or changed. Needs a Prefect "
+        "server (PREFECT_API_URL). Stopping serve (Ctrl-C, SIGTERM) pauses the schedule.",
+        epilog="Examples:\n"
+        "  prefect server start --host 127.0.0.1 --port 4200 &      # once, in another terminal\n"
+        "  export PREFECT_API_URL=http://127.0.0.1:4200/api\n"
+        "  eventledger serve --inbox ./inbox --warehouse ./data/warehouse            # every 15 minutes\n"
+        "  eventledger serve --cron '0 * * * *'                                      # hourly\n"
+        "  prefect deployment run 'eventledger-run/inbox'                            # a run now",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_warehouse(serve)
+    _add_config(serve)
+    serve.add_argument("--inbox", type=Path, default=None, metavar="DIR",
+                       help="the folder each scheduled run reads (setting inbox; default ./inbox)")
+    serve.add_argument("--cron", default=None, metavar="EXPR",
+                       help="cron schedule, 5 fields (setting schedule; default '*/15 * * * *')")
+    serve.add_argument("--interval", type=float, default=None, metavar="SECONDS",
+                       help="instead of --cron: a run every SECONDS (short schedules for trials and tests)")
+    serve.add_argument("--name", default="inbox", help="the deployment's name (default: inbox)")
+    _add_verbosity(serve)
 
     ev = sub.add_parser(
         "eval",
@@ -273,6 +301,51 @@ def cmd_run(args, settings) -> int:
         print(f"details: {summary.details}{docs}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_serve(args, settings) -> int:
+    """Serve the deployment until Ctrl-C or SIGTERM; refuse at once, in one line, without a Prefect server."""
+    from flows.server import START_SERVER_HINT, PrefectUnavailable, check_reachable, configured_api_url
+
+    if args.interval is not None and args.interval <= 0:
+        print(f"eventledger: --interval must be a positive number of seconds, got {args.interval:g}", file=sys.stderr)
+        return EXIT_USAGE
+    api_url = configured_api_url()
+    if not api_url:
+        print("eventledger: serve needs a Prefect server that keeps the schedule, and PREFECT_API_URL is not set; "
+              f"start one with: {START_SERVER_HINT}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        check_reachable(api_url, own_server_hint=False)
+    except PrefectUnavailable as exc:
+        print(f"eventledger: {exc}", file=sys.stderr)
+        return 1
+    if not settings.inbox.is_dir():
+        if settings.inbox.exists():
+            print(f"eventledger: the inbox {settings.inbox} is not a folder", file=sys.stderr)
+            return EXIT_USAGE
+        settings.inbox.mkdir(parents=True)
+        print(f"created the inbox folder {settings.inbox}", file=sys.stderr)
+
+    from flows.serving import Schedule, serve
+
+    schedule = Schedule(cron=settings.schedule, interval=args.interval)
+    say = (lambda line: None) if settings.verbosity == "quiet" else (lambda line: print(line, file=sys.stderr))
+    try:
+        terminated = serve(settings, args.name, schedule, announce=say)
+    except BaseException as exc:  # Ctrl-C: the runner has stopped and paused the schedule
+        if signals.signal_of(exc) is None:
+            raise
+        return _serve_stopped(signals.describe(exc), signals.exit_status(exc))
+    if terminated:  # SIGTERM, handled by Prefect's runner
+        return _serve_stopped("SIGTERM", signals.EXIT_STATUS[signal.SIGTERM])
+    return 0
+
+
+def _serve_stopped(by: str, status: int) -> int:
+    print(f"eventledger: serve stopped by {by}; its schedule is paused until the next eventledger serve",
+          file=sys.stderr)
+    return status
 
 
 def _listing(title: str, items: list[str], details) -> list[str]:
@@ -484,7 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query, "config": cmd_config, "runs": cmd_runs}
+    handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query, "config": cmd_config, "runs": cmd_runs,
+                "serve": cmd_serve}
     signals.raise_on_sigterm()  # SIGTERM ends a command as cleanly as Ctrl-C does
     try:
         settings = settings_from_args(args)

@@ -133,6 +133,23 @@ class Settings(BaseModel):
         return self._config_file
 
 
+def restore(value: "Settings | Mapping[str, Any]", sources: Mapping[str, str] | None = None) -> Settings:
+    """Settings as they arrive in a flow: the object itself, or its values again (a served run's parameters).
+
+    A deployment's parameters travel through the Prefect API as JSON, so a
+    scheduled run gets the values of `eventledger serve`'s settings and
+    their sources, and validates them again where it runs.
+    """
+    if isinstance(value, Settings):
+        return value
+    try:
+        settings = Settings.model_validate(dict(value))
+    except ValidationError as exc:
+        raise SettingsError(_problem_lines(exc, value, sources or {})) from None
+    settings._sources.update(sources or {})
+    return settings
+
+
 def setting_names() -> list[str]:
     return list(Settings.model_fields)
 

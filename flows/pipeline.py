@@ -49,6 +49,7 @@ from prefect.states import Cancelled, Completed, Failed, State
 
 from eventledger import signals
 from eventledger.settings import Settings
+from eventledger.settings import restore as restore_settings
 from expectations.runner import ValidationReport, default_params, validate_tables
 from transforms import document, ids, ingest, quality, schemas, tables
 from transforms.fingerprint import extractor_fingerprint, model_version
@@ -276,6 +277,7 @@ def pipeline(
     prune: bool = False,
     run_id: str | None = None,
     reextract: bool = False,
+    settings_sources: dict[str, str] | None = None,
 ) -> State:
     """One run over `paths` into the warehouse folder of `settings`; its Prefect state, carrying the summary.
 
@@ -286,7 +288,11 @@ def pipeline(
 
     The flow returns a state, so calling it without `return_state=True`
     raises on a failed run: use `run_flow`, which gives back the summary.
+
+    A scheduled run (flows/serving.py) gets `settings` as plain values and
+    their sources as `settings_sources`: parameters travel as JSON.
     """
+    settings = restore_settings(settings, settings_sources)
     root = Path(settings.warehouse)
     busy = None
     try:

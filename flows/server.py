@@ -48,8 +48,11 @@ def configured_api_url() -> str | None:
     return PREFECT_API_URL.value() or None
 
 
-def check_reachable(api_url: str, timeout: float = HEALTH_TIMEOUT_SECONDS) -> None:
-    """Raise PrefectUnavailable unless `api_url/health` answers 200 within `timeout` seconds."""
+def check_reachable(api_url: str, timeout: float = HEALTH_TIMEOUT_SECONDS, own_server_hint: bool = True) -> None:
+    """Raise PrefectUnavailable unless `api_url/health` answers 200 within `timeout` seconds.
+
+    `own_server_hint` adds that unsetting PREFECT_API_URL also works (true of `run`, not of `serve`).
+    """
     import httpx
 
     try:
@@ -57,7 +60,8 @@ def check_reachable(api_url: str, timeout: float = HEALTH_TIMEOUT_SECONDS) -> No
     except httpx.HTTPError as exc:
         raise PrefectUnavailable(
             f"the Prefect server at PREFECT_API_URL={api_url} does not answer ({type(exc).__name__}); "
-            f"start it with: {START_SERVER_HINT}, or unset PREFECT_API_URL to let eventledger run its own"
+            f"start it with: {START_SERVER_HINT}"
+            + (", or unset PREFECT_API_URL to let eventledger run its own" if own_server_hint else "")
         ) from None
     if response.status_code != 200:
         raise PrefectUnavailable(
