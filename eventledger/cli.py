@@ -338,8 +338,9 @@ def _print_scores(result, args) -> int:
 def cmd_query(args, settings) -> int:
     import duckdb
 
-    from warehouse.query import fetch, format_table
+    from warehouse.query import check_sql, fetch, format_table
 
+    check_sql(args.sql)
     warehouse = settings.warehouse
     try:
         columns, rows = fetch(warehouse, args.sql)
@@ -396,6 +397,7 @@ def cmd_config(args, settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from eventledger.errors import as_user_error
     from eventledger.settings import SettingsError
 
     parser = build_parser()
@@ -419,6 +421,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a readable one-line error; the traceback on request
+        problem = as_user_error(exc)
+        if problem is not None:  # the user can fix it: one line saying what to do (eventledger/errors.py)
+            print(f"eventledger: {problem}", file=sys.stderr)
+            return problem.status
         if os.environ.get("EVENTLEDGER_DEBUG"):
             raise
         print(f"eventledger: {type(exc).__name__}: {exc}", file=sys.stderr)
