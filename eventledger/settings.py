@@ -70,6 +70,20 @@ def _existing_file(path: Path) -> Path:
     return path
 
 
+def _folder(path: Path) -> Path:
+    """A folder, or a path where one can be created: neither it nor the nearest existing parent is a file."""
+    path = _absolute(path)
+    try:
+        existing = next(p for p in (path, *path.parents) if p.exists())
+    except OSError:  # cannot even look (permissions): let the command meet it where it can say more
+        return path
+    if existing == path and not path.is_dir():
+        raise ValueError("is a file, not a folder: give a folder (a missing one is created)")
+    if not existing.is_dir():
+        raise ValueError(f"{existing} is a file, so no folder can be made there: give another folder")
+    return path
+
+
 def _spacy_model(name: str | None) -> str | None:
     """An installed spaCy pipeline or model folder, checked without loading it (None: the installed default)."""
     problem = None if name is None else model_problem(name)
@@ -98,6 +112,7 @@ def _optional_text(value: Any) -> Any:
 
 
 AbsolutePath = Annotated[Path, AfterValidator(_absolute)]
+Folder = Annotated[Path, AfterValidator(_folder)]
 ActorFile = Annotated[Path, AfterValidator(_existing_file)]
 Whole = Annotated[int, BeforeValidator(_plain_number)]
 Number = Annotated[float, BeforeValidator(_plain_number)]
@@ -108,7 +123,7 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
-    warehouse: AbsolutePath = Field(Path("data/warehouse"), description="the warehouse folder")
+    warehouse: Folder = Field(Path("data/warehouse"), description="the warehouse folder")
     inbox: AbsolutePath = Field(Path("inbox"), description="the folder a scheduled run reads (eventledger serve)")
     schedule: Annotated[str, AfterValidator(_cron)] = Field(DEFAULT_SCHEDULE, description="cron schedule of serve")
     spacy_model: Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_spacy_model)] = Field(

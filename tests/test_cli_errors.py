@@ -130,3 +130,24 @@ def test_the_installed_default_model_named_explicitly_is_accepted(capsys, monkey
     monkeypatch.setenv("EVENTLEDGER_SPACY_MODEL", choose_model())
     status, out, err = run_cli(capsys, "config", "--json")
     assert status == 0 and err == "" and choose_model() in out
+
+
+@pytest.mark.parametrize("command", [["run"], ["query", "SELECT 1"], ["eval", "--gold", "g.jsonl"], ["config"]])
+def test_a_warehouse_path_that_is_a_file_is_a_bad_setting(tmp_path, capsys, command):
+    file = tmp_path / "wh.txt"
+    file.write_text("not a warehouse\n", encoding="utf-8")
+    status, out, err = run_cli(capsys, *command, "--warehouse", file)
+    assert status == 2 and out == ""
+    assert the_line(err) == (f"eventledger: bad setting warehouse = {file} (from --warehouse): "
+                             "is a file, not a folder: give a folder (a missing one is created)")
+    assert file.read_text(encoding="utf-8") == "not a warehouse\n"
+
+
+def test_a_warehouse_below_a_file_is_a_bad_setting(tmp_path, capsys, monkeypatch):
+    file = tmp_path / "wh.txt"
+    file.write_text("", encoding="utf-8")
+    monkeypatch.setenv("EVENTLEDGER_WAREHOUSE", str(file / "wh"))
+    status, _, err = run_cli(capsys, "run")
+    assert status == 2
+    assert the_line(err) == (f"eventledger: bad setting warehouse = {file / 'wh'} (from EVENTLEDGER_WAREHOUSE): "
+                             f"{file} is a file, so no folder can be made there: give another folder")
