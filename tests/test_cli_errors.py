@@ -151,3 +151,70 @@ def test_a_warehouse_below_a_file_is_a_bad_setting(tmp_path, capsys, monkeypatch
     assert status == 2
     assert the_line(err) == (f"eventledger: bad setting warehouse = {file / 'wh'} (from EVENTLEDGER_WAREHOUSE): "
                              f"{file} is a file, so no folder can be made there: give another folder")
+
+
+# -- eval: the gold file -------------------------------------------------------------------------
+
+GOLD_LINE = ('{"doc": "a", "id": "S01-E1", "key": "met", "roots": ["04"], "source": ["A"], "target": ["B"], '
+             '"symmetric": false, "date": {"lo": "2010-01-26", "hi": "2010-01-26"}, "optional": false}')
+FORMAT = '(see "Gold file format" in ANNOTATION.md)'
+
+BAD_GOLD = [
+    # (the bad line, the rest of the message after "gold file F line 2: ")
+    ('{"doc": "a", "key": "met", "roots": ["04"}', "not JSON (Expecting ',' delimiter at column 42): "
+                                                   "fix the line (one JSON object per line)"),
+    ('["a", "met"]', "not a JSON object but list: one event object per line"),
+    ('{"doc": "a", "roots": ["04"]}', f"missing field 'key' {FORMAT}"),
+    ('{"id": "x"}', f"missing fields 'doc', 'key', 'roots' {FORMAT}"),
+    ('{"doc": "a", "key": "met", "roots": "04"}',
+     f"""field 'roots' must be a non-empty list of root codes, like ["04"] {FORMAT}"""),
+    ('{"doc": "a", "key": "", "roots": ["04"]}', f"field 'key' must be non-empty text {FORMAT}"),
+    ('{"doc": "a", "key": "met", "roots": ["04"], "source": "A"}',
+     f"""field 'source' must be a list of accepted names (null inside for "no actor") {FORMAT}"""),
+    ('{"doc": "a", "key": "met", "roots": ["04"], "date": "2010"}',
+     f"""field 'date' must be null or {{"lo": "YYYY-MM-DD", "hi": "YYYY-MM-DD"}} {FORMAT}"""),
+    ('{"doc": "a", "key": "met", "roots": ["04"], "date": {"lo": "2010-13-01", "hi": "2010-12-31"}}',
+     f"date '2010-13-01'..'2010-12-31' is not two dates YYYY-MM-DD {FORMAT}"),
+    ('{"doc": "a", "key": "met", "roots": ["04"], "date": {"lo": "2011-01-01", "hi": "2010-12-31"}}',
+     f"date lo 2011-01-01 is after hi 2010-12-31 {FORMAT}"),
+]
+
+
+@pytest.mark.parametrize("line,problem", BAD_GOLD)
+def test_a_bad_gold_line_is_named_by_file_and_line(tmp_path, capsys, line, problem):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(f"{GOLD_LINE}\n{line}\n", encoding="utf-8")
+    status, out, err = run_cli(capsys, "eval", "--gold", gold, "--warehouse", tmp_path / "wh")
+    assert status == 2 and out == ""
+    assert the_line(err) == f"eventledger: gold file {gold} line 2: {problem}"
+
+
+def test_a_gold_file_that_is_not_utf8(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(f"{GOLD_LINE}\n\n".encode() + GOLD_LINE.replace("met", "m\xe9t").encode("latin-1") + b"\n")
+    status, _, err = run_cli(capsys, "eval", "--gold", gold, "--warehouse", tmp_path / "wh")
+    assert status == 2
+    assert the_line(err) == f"eventledger: gold file {gold} line 3: not UTF-8 text (byte 0xe9): save it as UTF-8"
+
+
+def test_a_gold_path_that_is_missing_empty_or_a_folder_without_gold(tmp_path, capsys):
+    missing, empty, folder = tmp_path / "gone.jsonl", tmp_path / "empty.jsonl", tmp_path / "folder"
+    empty.write_text("\n\n", encoding="utf-8")
+    folder.mkdir()
+    expected = {
+        missing: f"gold file {missing}: no such file: give a gold JSON Lines file or a folder of them",
+        empty: f"gold file {empty}: holds no gold events: nothing to score {FORMAT}",
+        folder: f"gold folder {folder}: holds no .jsonl file: give a gold file or a folder of them",
+    }
+    for path, message in expected.items():
+        status, _, err = run_cli(capsys, "eval", "--gold", path, "--warehouse", tmp_path / "wh")
+        assert status == 2
+        assert the_line(err) == f"eventledger: {message}"
+
+
+def test_a_good_gold_file_on_a_warehouse_not_published_yet(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(GOLD_LINE + "\n", encoding="utf-8")
+    status, _, err = run_cli(capsys, "eval", "--gold", gold, "--warehouse", tmp_path / "wh")
+    assert status == 1
+    assert the_line(err).startswith(f"eventledger: nothing is published in {tmp_path / 'wh'} yet")
