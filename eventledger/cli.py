@@ -174,7 +174,8 @@ def settings_from_args(args):
 
 
 def cmd_run(args, settings) -> int:
-    """Take the warehouse lock first (fast, before Prefect starts), then run the flow holding it.
+    """Check the model and the actor files (eventledger/preflight.py), take the warehouse
+    lock (both fast, before Prefect starts), then run the flow holding it.
 
     A busy warehouse is found here, before Prefect starts: such a run gets a
     run record (exit status 75) but no flow run at all. (The flow's own
@@ -182,10 +183,12 @@ def cmd_run(args, settings) -> int:
     """
     import datetime as dt
 
+    from eventledger.preflight import check_run
     from warehouse import lock, runlog
 
     warehouse = settings.warehouse
     paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
+    check_run(settings)  # a mistake costs a second, not a minute
     try:
         with lock.hold(warehouse, wait=settings.lock_wait):
             # the id is taken holding the lock, so run ids sort in publish order

@@ -14,6 +14,8 @@ which know nothing of the command line and so do not import this module.
 
 from __future__ import annotations
 
+import re
+
 #: The command, a setting or a file it names must change (argparse's own status).
 EXIT_USAGE = 2
 #: The command cannot be done as things are (nothing published yet, inputs missing).
@@ -24,7 +26,7 @@ class UserError(Exception):
     """A problem the user can fix; the message is one line saying what to do (without "eventledger: ")."""
 
     def __init__(self, message: str, status: int = EXIT_FAILED) -> None:
-        super().__init__(" ".join(message.split()))
+        super().__init__(re.sub(r"\s*[\r\n]+\s*", " ", message))  # one line, whatever the parts held
         self.status = status
 
 

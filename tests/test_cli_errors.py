@@ -218,3 +218,82 @@ def test_a_good_gold_file_on_a_warehouse_not_published_yet(tmp_path, capsys):
     status, _, err = run_cli(capsys, "eval", "--gold", gold, "--warehouse", tmp_path / "wh")
     assert status == 1
     assert the_line(err).startswith(f"eventledger: nothing is published in {tmp_path / 'wh'} yet")
+
+
+# -- run: actor files, checked before Prefect starts ---------------------------------------------
+
+HEADER = "name,actor_type,country_code,aliases"
+EXPECTED = f"the first line must be the header {HEADER}"
+
+BAD_ACTORS = [
+    # (file text, line, problem)
+    ("Popular Front,group,PSE,PF\n", 1, f"the header has no column name, actor_type: {EXPECTED}"),
+    ("name,country_code,aliases\nPopular Front,PSE,PF\n", 1, f"the header has no column actor_type: {EXPECTED}"),
+    ("name,actor_type,country_code,alias\nPopular Front,group,PSE,PF\n", 1, f"unknown column 'alias': {EXPECTED}"),
+    (f"# my actors\n{HEADER}\nZeta Front,group,,ZF\nSomething,planet,,\n", 4,
+     "actor_type 'planet' is not one of group, igo, organization, person, state"),
+    (f"{HEADER}\nZeta Front,group,,ZF,extra\n", 2, f"5 values, but the header has 4 columns ({HEADER})"),
+    (f"{HEADER}\nZeta Front,group,Palestine,ZF\n", 2,
+     "country_code 'Palestine' is not an ISO 3166-1 alpha-3 code (like PSE) or empty"),
+    (f"{HEADER}\n,group,,ZF\n", 2, "the name is empty"),
+    (f"{HEADER}\nZeta Front,group,,ZF\nCaf\xe9 Front,group,,\n".encode("latin-1"), 3,
+     "not UTF-8 text (byte 0xe9): save it as UTF-8"),
+]
+
+
+@pytest.mark.parametrize("text,line,problem", BAD_ACTORS)
+def test_a_bad_actor_file_stops_the_run_before_it_starts(tmp_path, capsys, text, line, problem):
+    actors = tmp_path / "actors.csv"
+    actors.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    status, out, err = run_cli(capsys, "run", "--actors", actors, "--warehouse", tmp_path / "wh")
+    assert status == 2 and out == ""
+    assert the_line(err) == (f"eventledger: actor file {actors} line {line}: {problem}; "
+                             "fix the file, or leave it out of --actors")
+    assert not (tmp_path / "wh").exists(), "the run must stop before it takes the warehouse lock"
+
+
+def test_the_message_names_where_the_actor_file_was_given(tmp_path, capsys, monkeypatch):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(f"{HEADER}\nZeta Front,group,,ZF\n", encoding="utf-8")
+    bad.write_text(f"{HEADER}\nSomething,planet,,\n", encoding="utf-8")
+    monkeypatch.setenv("EVENTLEDGER_ACTORS", f"{good}:{bad}")
+    status, _, err = run_cli(capsys, "run", "--warehouse", tmp_path / "wh")
+    assert status == 2
+    line = the_line(err)
+    assert line.startswith(f"eventledger: actor file {bad} line 2: actor_type 'planet'")
+    assert line.endswith("; fix the file, or leave it out of EVENTLEDGER_ACTORS")
+
+
+def test_an_actor_file_saved_with_a_byte_order_mark_loads(tmp_path):
+    from transforms.actor_kb import load_actor_kb
+
+    actors = tmp_path / "actors.csv"
+    actors.write_text(f"{HEADER}\nZeta Front,group,,ZF\n", encoding="utf-8-sig")
+    assert load_actor_kb([actors]).lookup("ZF").name == "Zeta Front"
+
+
+def test_the_check_loads_the_knowledge_the_run_then_reuses(tmp_path):
+    """The extract task calls load_knowledge with the files as strings; it gets the object the check built."""
+    from eventledger.preflight import check_actor_files
+    from eventledger.settings import load_settings
+    from transforms.knowledge import _knowledge, load_knowledge
+
+    actors = tmp_path / "actors.csv"
+    actors.write_text(f"{HEADER}\nZeta Front,group,,ZF\n", encoding="utf-8")
+    settings = load_settings({"actors": [actors]}, environ={})
+    _knowledge.cache_clear()
+    check_actor_files(settings)
+    checked = _knowledge.cache_info()
+    knowledge = load_knowledge([str(p) for p in settings.actors])
+    assert (checked.misses, _knowledge.cache_info().hits) == (1, 1)
+    assert knowledge.kb.lookup("ZF").name == "Zeta Front"
+
+
+def test_no_model_installed_and_none_named_stops_the_run_before_it_starts(tmp_path, capsys, monkeypatch):
+    from transforms import nlp
+
+    monkeypatch.setattr(nlp, "DEFAULT_MODELS", ("xx_not_installed",))
+    status, out, err = run_cli(capsys, "run", "--warehouse", tmp_path / "wh")
+    assert status == 2 and out == ""
+    assert the_line(err).startswith("eventledger: no spaCy English model is installed; run `make install`")
+    assert not (tmp_path / "wh").exists()
