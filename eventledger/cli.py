@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(a path list) and the config file's list",
     )
     run.add_argument("--prune", action="store_true", help="drop published documents that are not among the inputs")
+    run.add_argument("--allow-missing", action="store_true",
+                     help="run even if some input paths do not exist (they are listed as missing in the summary); "
+                          "without it such a run stops before it starts, with exit status 1")
     run.add_argument(
         "--reextract",
         action="store_true",
@@ -174,7 +177,7 @@ def settings_from_args(args):
 
 
 def cmd_run(args, settings) -> int:
-    """Check the model and the actor files (eventledger/preflight.py), take the warehouse
+    """Check the inputs, the model and the actor files (eventledger/preflight.py), take the warehouse
     lock (both fast, before Prefect starts), then run the flow holding it.
 
     A busy warehouse is found here, before Prefect starts: such a run gets a
@@ -188,7 +191,7 @@ def cmd_run(args, settings) -> int:
 
     warehouse = settings.warehouse
     paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
-    check_run(settings)  # a mistake costs a second, not a minute
+    check_run(args.paths, settings, allow_missing=args.allow_missing)  # a mistake costs a second, not a minute
     try:
         with lock.hold(warehouse, wait=settings.lock_wait):
             # the id is taken holding the lock, so run ids sort in publish order

@@ -15,13 +15,34 @@ files again, and the check cannot disagree with the run.
 
 from __future__ import annotations
 
-from eventledger.errors import EXIT_USAGE, UserError
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from eventledger.errors import EXIT_FAILED, EXIT_USAGE, UserError
+
+#: Missing input paths named in the message; the rest are counted.
+SHOWN = 3
 
 
-def check_run(settings) -> None:
+def check_run(paths: Sequence[Path | str], settings, allow_missing: bool = False) -> None:
     """Raise UserError if the run cannot succeed: cheap checks first, loading the actor files last."""
+    check_inputs(paths, allow_missing)
     check_model(settings.spacy_model)
     check_actor_files(settings)
+
+
+def check_inputs(paths: Sequence[Path | str], allow_missing: bool = False) -> None:
+    """Every input path named on the command line exists, unless the user allowed missing ones."""
+    missing = [str(p) for p in paths if not os.path.exists(p)]
+    if not missing or allow_missing:
+        return
+    shown = ", ".join(missing[:SHOWN]) + (f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else "")
+    what = "input not found" if len(missing) == 1 else f"{len(missing)} inputs not found"
+    fix = "fix the path" if len(missing) == 1 else "fix the paths"
+    if len(missing) < len(paths):
+        fix += ", or add --allow-missing to publish the other inputs"
+    raise UserError(f"{what}: {shown}; nothing was run ({fix})", EXIT_FAILED)
 
 
 def check_model(setting: str | None) -> None:

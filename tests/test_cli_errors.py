@@ -8,6 +8,8 @@ offending thing and says what to do, and that no traceback is printed.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import duckdb
@@ -26,6 +28,9 @@ def clean_setup(tmp_path, monkeypatch):
     work.mkdir()
     monkeypatch.chdir(work)
     return work
+
+
+GOOD_TEXT = "On 3 May 2001, Russia condemned the Zeta Front. Germany met France in Paris on 4 June 2002.\n"
 
 
 def run_cli(capsys, *argv) -> tuple[int, str, str]:
@@ -297,3 +302,71 @@ def test_no_model_installed_and_none_named_stops_the_run_before_it_starts(tmp_pa
     assert status == 2 and out == ""
     assert the_line(err).startswith("eventledger: no spaCy English model is installed; run `make install`")
     assert not (tmp_path / "wh").exists()
+
+
+# -- run: input paths that do not exist, checked before Prefect starts ---------------------------
+
+
+def test_a_missing_input_next_to_good_ones_stops_the_run_before_it_starts(tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD_TEXT, encoding="utf-8")
+    status, out, err = run_cli(capsys, "run", good, tmp_path / "missing.txt", "--warehouse", tmp_path / "wh")
+    assert status == 1 and out == ""
+    assert the_line(err) == (f"eventledger: input not found: {tmp_path / 'missing.txt'}; nothing was run "
+                             "(fix the path, or add --allow-missing to publish the other inputs)")
+    assert not (tmp_path / "wh").exists(), "nothing may be published, and no run started"
+
+
+def test_several_missing_inputs_are_named_then_counted(tmp_path, capsys):
+    missing = [tmp_path / f"gone{i}.txt" for i in range(5)]
+    status, _, err = run_cli(capsys, "run", tmp_path, *missing, "--warehouse", tmp_path / "wh")
+    assert status == 1
+    assert the_line(err) == (f"eventledger: 5 inputs not found: {missing[0]}, {missing[1]}, {missing[2]} and 2 more; "
+                             "nothing was run (fix the paths, or add --allow-missing to publish the other inputs)")
+
+
+def test_when_every_input_is_missing_the_line_does_not_suggest_allow_missing(tmp_path, capsys):
+    status, _, err = run_cli(capsys, "run", "gone.txt", "--warehouse", tmp_path / "wh")
+    assert status == 1
+    assert the_line(err) == "eventledger: input not found: gone.txt; nothing was run (fix the path)"
+
+
+# -- one real run: --allow-missing publishes the rest; the knowledge is loaded once --------------
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """One real run: a good file, a missing one (allowed) and an actor file; its status, output and cache counts."""
+    from transforms.knowledge import _knowledge
+
+    folder = tmp_path_factory.mktemp("published")
+    good, actors, root = folder / "good.txt", folder / "actors.csv", folder / "wh"
+    good.write_text(GOOD_TEXT, encoding="utf-8")
+    actors.write_text(f"{HEADER}\nZeta Front,group,,ZF\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [*Settings.model_fields, "config"]:
+            mp.delenv(env_name(name), raising=False)
+        mp.chdir(folder)
+        _knowledge.cache_clear()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(["run", str(good), str(folder / "missing.txt"), "--allow-missing",
+                           "--actors", str(actors), "--warehouse", str(root)])
+        cache = _knowledge.cache_info()
+    return {"status": status, "out": out.getvalue(), "err": err.getvalue(), "root": root, "cache": cache,
+            "missing": folder / "missing.txt"}
+
+
+@pytest.mark.e2e
+def test_with_allow_missing_the_rest_is_published_and_the_missing_file_reported(published):
+    assert published["status"] == 0, published["err"]
+    assert "eventledger:" not in published["err"]
+    assert "files     : 2 read: 1 document(s)" in published["out"]
+    assert f"- {published['missing']}: missing (no such file)" in published["out"]
+    assert (published["root"] / "events.duckdb").exists()
+
+
+@pytest.mark.e2e
+def test_the_run_loads_the_actor_files_once_in_the_check_and_reuses_them(published):
+    assert published["status"] == 0, published["err"]
+    assert published["cache"].misses == 1 and published["cache"].hits >= 1
