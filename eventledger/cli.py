@@ -270,7 +270,7 @@ def render_summary(summary, warehouse: Path) -> str:
 
 
 def cmd_eval(args, settings) -> int:
-    from eventledger.evaluate import SystemEvent, load_gold, score
+    from eventledger.evaluate import SystemEvent, load_gold, require_gold_documents, score
     from warehouse.query import fetch
 
     if args.dev:
@@ -287,6 +287,7 @@ def cmd_eval(args, settings) -> int:
     sentences: dict[str, list[str]] = {}
     for name, text in sentence_rows:
         sentences.setdefault(name, []).append(text)
+    require_gold_documents(gold, sentences, warehouse)
     _, event_rows = fetch(
         warehouse,
         "SELECT document_name, sentence_text, event_root_code, source_name, target_name, date_start, event_id, event_code "

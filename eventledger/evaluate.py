@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,6 +223,16 @@ def _gold_date(date, bad) -> tuple[dt.date, dt.date] | None:
     if lo > hi:
         raise bad(f"date lo {lo} is after hi {hi}")
     return lo, hi
+
+
+def require_gold_documents(gold: list[GoldEvent], published: Iterable[str], warehouse: Path) -> None:
+    """Refuse to score a warehouse that holds none of the gold's documents: its zeros would mean nothing."""
+    docs = sorted({g.doc for g in gold})
+    if set(docs) & set(published):
+        return
+    shown = ", ".join(docs[:3]) + (", ..." if len(docs) > 3 else "")
+    raise UserError(f"none of the {len(docs)} gold documents ({shown}) are in {warehouse}: "
+                    f"run `eventledger run <their files> --warehouse {warehouse}` first")
 
 
 def _accepts(accepted: tuple[str | None, ...], name: str | None) -> bool:

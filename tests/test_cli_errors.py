@@ -370,3 +370,27 @@ def test_with_allow_missing_the_rest_is_published_and_the_missing_file_reported(
 def test_the_run_loads_the_actor_files_once_in_the_check_and_reuses_them(published):
     assert published["status"] == 0, published["err"]
     assert published["cache"].misses == 1 and published["cache"].hits >= 1
+
+
+# -- eval on that published warehouse -----------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_eval_on_a_warehouse_holding_none_of_the_gold_documents(published, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(GOLD_LINE.replace('"a"', f'"{doc}"') for doc in ("x1", "x2", "x3", "x4")) + "\n",
+                    encoding="utf-8")
+    root = published["root"]
+    status, out, err = run_cli(capsys, "eval", "--gold", gold, "--warehouse", root)
+    assert status == 1 and out == ""
+    assert the_line(err) == (f"eventledger: none of the 4 gold documents (x1, x2, x3, ...) are in {root}: "
+                             f"run `eventledger run <their files> --warehouse {root}` first")
+
+
+@pytest.mark.e2e
+def test_eval_scores_when_the_warehouse_holds_one_of_the_gold_documents(published, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(GOLD_LINE.replace('"a"', '"good"').replace('"met"', '"Germany met France"') + "\n"
+                    + GOLD_LINE.replace('"a"', '"elsewhere"') + "\n", encoding="utf-8")
+    status, out, _ = run_cli(capsys, "eval", "--gold", gold, "--warehouse", published["root"])
+    assert status == 0 and out.startswith("event_p=")
