@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -394,3 +397,34 @@ def test_eval_scores_when_the_warehouse_holds_one_of_the_gold_documents(publishe
                     + GOLD_LINE.replace('"a"', '"elsewhere"') + "\n", encoding="utf-8")
     status, out, _ = run_cli(capsys, "eval", "--gold", gold, "--warehouse", published["root"])
     assert status == 0 and out.startswith("event_p=")
+
+
+# -- before Prefect starts: in a fresh process, Prefect is not even imported ----------------------
+
+_PROBE = """
+import sys
+from eventledger.cli import main
+status = main(sys.argv[1:])
+print(status, "prefect" in sys.modules, "spacy" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("mistake", ["actors", "missing input", "model"])
+def test_these_mistakes_end_the_run_before_prefect_or_spacy_is_imported(tmp_path, mistake):
+    good, actors = tmp_path / "good.txt", tmp_path / "actors.csv"
+    good.write_text(GOOD_TEXT, encoding="utf-8")
+    actors.write_text("Zeta Front,group,,ZF\n", encoding="utf-8")
+    argv = ["run", str(good), "--warehouse", str(tmp_path / "wh")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTLEDGER_")}
+    if mistake == "actors":
+        argv += ["--actors", str(actors)]
+    elif mistake == "missing input":
+        argv.insert(2, str(tmp_path / "missing.txt"))
+    else:
+        env["EVENTLEDGER_SPACY_MODEL"] = "xx_nonexistent"
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    status = "1" if mistake == "missing input" else "2"
+    assert proc.stdout.split() == [status, "False", "False"], proc.stdout + proc.stderr
+    the_line(proc.stderr)
+    assert not (tmp_path / "wh").exists()
