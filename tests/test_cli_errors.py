@@ -94,9 +94,9 @@ def test_a_query_on_a_warehouse_not_published_yet_says_to_run_first(tmp_path, ca
 # -- settings: checked before any work, exit status 2 --------------------------------------------
 
 
-@pytest.mark.parametrize("model", ["xx_nonexistent", "json", "./models/missing"])
+@pytest.mark.parametrize("model", ["xx_nonexistent", "json", "./models/missing", "prefect.nothing"])
 def test_a_spacy_model_that_is_not_installed_stops_the_run_before_any_work(tmp_path, monkeypatch, capsys, model):
-    from transforms.nlp import installed_models
+    from transforms.nlp import choose_model, installed_models
 
     monkeypatch.setenv("EVENTLEDGER_SPACY_MODEL", model)
     status, out, err = run_cli(capsys, "run", "--warehouse", tmp_path / "wh")
@@ -104,7 +104,7 @@ def test_a_spacy_model_that_is_not_installed_stops_the_run_before_any_work(tmp_p
     assert the_line(err) == (
         f"eventledger: bad setting spacy_model = {model} (from EVENTLEDGER_SPACY_MODEL): is neither an installed "
         f"spaCy model nor a model folder (installed: {', '.join(installed_models())}; "
-        "leave spacy_model unset for the default)")
+        f"leave spacy_model unset for the default, {choose_model()})")
     assert not (tmp_path / "wh").exists(), "a bad model must stop the run before any work"
 
 

@@ -10,6 +10,7 @@ says how to install one.
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 from functools import lru_cache
 from importlib.metadata import entry_points
@@ -44,11 +45,13 @@ def installed_models() -> list[str]:
 
 
 def _is_model_package(name: str) -> bool:
-    """An importable package with a meta.json beside its __init__: how a spaCy pipeline package looks."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):  # "a.b" whose parent is missing, "" or a relative name
+    """A top-level package with a meta.json beside its __init__: how a spaCy pipeline package looks.
+
+    Looked up on sys.path without importing anything (a dotted name would import its parent).
+    """
+    if not name.isidentifier():
         return False
+    spec = importlib.machinery.PathFinder.find_spec(name)
     folders = list(spec.submodule_search_locations or []) if spec else []
     return any((Path(folder) / "meta.json").is_file() for folder in folders)
 
@@ -65,10 +68,11 @@ def model_problem(name: str) -> str | None:
     folder = Path(name)
     if folder.is_dir():
         return None if (folder / "config.cfg").is_file() else "is a folder but not a spaCy model (no config.cfg in it)"
-    installed = ", ".join(installed_models())
-    hint = f"installed: {installed}; leave spacy_model unset for the default" if installed else \
-        f"no spaCy model is installed; {INSTALL_HINT}"
-    return f"is neither an installed spaCy model nor a model folder ({hint})"
+    installed = installed_models()
+    default = next((m for m in DEFAULT_MODELS if m in installed or _is_model_package(m)), None)
+    listed = f"installed: {', '.join(installed)}" if installed else "no spaCy model is installed"
+    fix = f"leave spacy_model unset for the default, {default}" if default else INSTALL_HINT
+    return f"is neither an installed spaCy model nor a model folder ({listed}; {fix})"
 
 
 @lru_cache(maxsize=4)
