@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(a path list) and the config file's list",
     )
     run.add_argument("--prune", action="store_true", help="drop published documents that are not among the inputs")
+    run.add_argument("--allow-missing", action="store_true",
+                     help="run even if some input paths do not exist (they are listed as missing in the summary); "
+                          "without it such a run stops before it starts, with exit status 1")
     run.add_argument(
         "--reextract",
         action="store_true",
@@ -242,7 +245,8 @@ def settings_from_args(args):
 
 
 def cmd_run(args, settings) -> int:
-    """Take the warehouse lock first (fast, before Prefect starts), then run the flow holding it.
+    """Check the inputs, the model and the actor files (eventledger/preflight.py), take the warehouse
+    lock (both fast, before Prefect starts), then run the flow holding it.
 
     A busy warehouse is found here, before Prefect starts: such a run gets a
     run record (exit status 75) but no flow run at all. (The flow's own
@@ -250,10 +254,12 @@ def cmd_run(args, settings) -> int:
     """
     import datetime as dt
 
+    from eventledger.preflight import check_run
     from warehouse import lock, runlog
 
     warehouse = settings.warehouse
     paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
+    check_run(args.paths, settings, allow_missing=args.allow_missing)  # a mistake costs a second, not a minute
     run_id = None
     try:
         with lock.hold(warehouse, wait=settings.lock_wait):
@@ -393,7 +399,7 @@ def render_summary(summary, warehouse: Path) -> str:
 
 
 def cmd_eval(args, settings) -> int:
-    from eventledger.evaluate import SystemEvent, load_gold, score
+    from eventledger.evaluate import SystemEvent, load_gold, require_gold_documents, score
     from warehouse.query import fetch
 
     if args.dev:
@@ -410,6 +416,7 @@ def cmd_eval(args, settings) -> int:
     sentences: dict[str, list[str]] = {}
     for name, text in sentence_rows:
         sentences.setdefault(name, []).append(text)
+    require_gold_documents(gold, sentences, warehouse)
     _, event_rows = fetch(
         warehouse,
         "SELECT document_name, sentence_text, event_root_code, source_name, target_name, date_start, event_id, event_code "
@@ -467,8 +474,9 @@ def _print_scores(result, args) -> int:
 def cmd_query(args, settings) -> int:
     import duckdb
 
-    from warehouse.query import fetch, format_table
+    from warehouse.query import check_sql, fetch, format_table
 
+    check_sql(args.sql)
     warehouse = settings.warehouse
     try:
         columns, rows = fetch(warehouse, args.sql)
@@ -550,6 +558,7 @@ def cmd_runs(args, settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from eventledger.errors import as_user_error
     from eventledger.settings import SettingsError
 
     parser = build_parser()
@@ -579,6 +588,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a readable one-line error; the traceback on request
+        problem = as_user_error(exc)
+        if problem is not None:  # the user can fix it: one line saying what to do (eventledger/errors.py)
+            print(f"eventledger: {problem}", file=sys.stderr)
+            return problem.status
         if verbose or os.environ.get("EVENTLEDGER_DEBUG"):
             raise
         print(f"eventledger: {type(exc).__name__}: {exc} (--verbose shows the traceback)", file=sys.stderr)

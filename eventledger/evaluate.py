@@ -5,6 +5,10 @@ hand-made cases: sentences are matched by `key`; inside a sentence system
 and gold events are paired one-to-one, greedily, best-scoring pairs first;
 optional gold events and extra actors of compound events are neither
 rewarded nor penalised.
+
+Loading the gold checks every line (JSON, fields, types, dates), so that a
+bad line is one message naming the file and the line number, not a KeyError
+from deep inside the scorer.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from eventledger.errors import EXIT_USAGE, UserError
 
 
 @dataclass(frozen=True)
@@ -116,35 +123,116 @@ def _parse_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+#: Where the gold format is described, for messages.
+GOLD_FORMAT = 'see "Gold file format" in ANNOTATION.md'
+
+
+class GoldFileError(UserError, ValueError):
+    """A gold file that cannot be used; one line naming the file, the line and what is wrong."""
+
+    def __init__(self, path: Path, problem: str, line: int | None = None) -> None:
+        where = f"gold {'folder' if path.is_dir() else 'file'} {path}" + (f" line {line}" if line else "")
+        super().__init__(f"{where}: {problem}", EXIT_USAGE)
+
+
 def load_gold(path: Path) -> list[GoldEvent]:
-    """Gold events from a JSON Lines file, or from every `*.jsonl` in a folder (one file per document)."""
+    """Gold events from a JSON Lines file, or from every `*.jsonl` in a folder (one file per document).
+
+    Every line is checked (JSON, the fields and their types, the dates), so a
+    bad one is reported by file and line number, not as a KeyError from the scorer.
+    """
     path = Path(path)
     if path.is_dir():
-        return [event for file in sorted(path.glob("*.jsonl")) for event in load_gold(file)]
-    events = []
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except ValueError as exc:
-                raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
-            date = raw.get("date")
-            events.append(
-                GoldEvent(
-                    doc=raw["doc"],
-                    id=raw.get("id", f"line{n}"),
-                    key=raw["key"],
-                    roots=tuple(raw["roots"]),
-                    source=tuple(raw.get("source") or ()),
-                    target=tuple(raw.get("target") or ()),
-                    symmetric=bool(raw.get("symmetric")),
-                    date=(_parse_date(date["lo"]), _parse_date(date["hi"])) if date else None,
-                    optional=bool(raw.get("optional")),
-                )
-            )
+        files = sorted(path.glob("*.jsonl"))
+        if not files:
+            raise GoldFileError(path, "holds no .jsonl file: give a gold file or a folder of them")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise GoldFileError(path, "no such file: give a gold JSON Lines file or a folder of them")
+    events = [event for file in files for event in _gold_file(file)]
+    if not events:
+        raise GoldFileError(path, f"holds no gold events: nothing to score ({GOLD_FORMAT})")
     return events
+
+
+def _gold_file(path: Path) -> list[GoldEvent]:
+    lines = enumerate(_gold_text(path).split("\n"), start=1)
+    return [_gold_event(_gold_json(line, path, n), path, n) for n, line in lines if line.strip()]
+
+
+def _gold_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GoldFileError(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8", line) from None
+
+
+def _gold_json(line: str, path: Path, n: int) -> dict:
+    try:
+        raw = json.loads(line)
+    except ValueError as exc:
+        problem = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise GoldFileError(path, f"not JSON ({problem}): fix the line (one JSON object per line)", n) from None
+    if not isinstance(raw, dict):
+        raise GoldFileError(path, f"not a JSON object but {type(raw).__name__}: one event object per line", n)
+    return raw
+
+
+def _gold_event(raw: dict, path: Path, n: int) -> GoldEvent:
+    def bad(problem: str) -> GoldFileError:
+        return GoldFileError(path, f"{problem} ({GOLD_FORMAT})", n)
+
+    missing = [name for name in ("doc", "key", "roots") if raw.get(name) is None]
+    if missing:
+        raise bad(f"missing field{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}")
+    for name in ("doc", "key"):
+        if not isinstance(raw[name], str) or not raw[name].strip():
+            raise bad(f"field {name!r} must be non-empty text")
+    roots = raw["roots"]
+    if not isinstance(roots, list) or not roots or not all(isinstance(r, str) and r for r in roots):
+        raise bad('field \'roots\' must be a non-empty list of root codes, like ["04"]')
+    for name in ("source", "target"):
+        names = raw.get(name)
+        if names is not None and not (isinstance(names, list) and all(v is None or isinstance(v, str) for v in names)):
+            raise bad(f"field {name!r} must be a list of accepted names (null inside for \"no actor\")")
+    return GoldEvent(
+        doc=raw["doc"],
+        id=str(raw.get("id") or f"line{n}"),
+        key=raw["key"],
+        roots=tuple(roots),
+        source=tuple(raw.get("source") or ()),
+        target=tuple(raw.get("target") or ()),
+        symmetric=bool(raw.get("symmetric")),
+        date=_gold_date(raw.get("date"), bad),
+        optional=bool(raw.get("optional")),
+    )
+
+
+def _gold_date(date, bad) -> tuple[dt.date, dt.date] | None:
+    if date is None:
+        return None
+    if not isinstance(date, dict) or "lo" not in date or "hi" not in date:
+        raise bad('field \'date\' must be null or {"lo": "YYYY-MM-DD", "hi": "YYYY-MM-DD"}')
+    try:
+        lo, hi = _parse_date(date["lo"]), _parse_date(date["hi"])
+    except (TypeError, ValueError):
+        raise bad(f"date {date['lo']!r}..{date['hi']!r} is not two dates YYYY-MM-DD") from None
+    if lo > hi:
+        raise bad(f"date lo {lo} is after hi {hi}")
+    return lo, hi
+
+
+def require_gold_documents(gold: list[GoldEvent], published: Iterable[str], warehouse: Path) -> None:
+    """Refuse to score a warehouse that holds none of the gold's documents: its zeros would mean nothing."""
+    docs = sorted({g.doc for g in gold})
+    if set(docs) & set(published):
+        return
+    shown = ", ".join(docs[:3]) + (", ..." if len(docs) > 3 else "")
+    raise UserError(f"none of the {len(docs)} gold documents ({shown}) are in {warehouse}: "
+                    f"run `eventledger run <their files> --warehouse {warehouse}` first")
 
 
 def _accepts(accepted: tuple[str | None, ...], name: str | None) -> bool:

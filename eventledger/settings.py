@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from transforms.ingest import DEFAULT_MAX_BYTES
+from transforms.nlp import model_problem
 from transforms.quality import DEFAULT_MAX_SENTENCE_CHARS
 from warehouse.lock import DEFAULT_WAIT_SECONDS
 from warehouse.publish import DEFAULT_KEEP_SNAPSHOTS
@@ -69,6 +70,28 @@ def _existing_file(path: Path) -> Path:
     return path
 
 
+def _folder(path: Path) -> Path:
+    """A folder, or a path where one can be created: neither it nor the nearest existing parent is a file."""
+    path = _absolute(path)
+    try:
+        existing = next(p for p in (path, *path.parents) if p.exists())
+    except OSError:  # cannot even look (permissions): let the command meet it where it can say more
+        return path
+    if existing == path and not path.is_dir():
+        raise ValueError("is a file, not a folder: give a folder (a missing one is created)")
+    if not existing.is_dir():
+        raise ValueError(f"{existing} is a file, so no folder can be made there: give another folder")
+    return path
+
+
+def _spacy_model(name: str | None) -> str | None:
+    """An installed spaCy pipeline or model folder, checked without loading it (None: the installed default)."""
+    problem = None if name is None else model_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
 def _cron(expression: str) -> str:
     fields = expression.split()
     if len(fields) != len(_CRON_FIELDS):
@@ -89,6 +112,7 @@ def _optional_text(value: Any) -> Any:
 
 
 AbsolutePath = Annotated[Path, AfterValidator(_absolute)]
+Folder = Annotated[Path, AfterValidator(_folder)]
 ActorFile = Annotated[Path, AfterValidator(_existing_file)]
 Whole = Annotated[int, BeforeValidator(_plain_number)]
 Number = Annotated[float, BeforeValidator(_plain_number)]
@@ -99,10 +123,10 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
-    warehouse: AbsolutePath = Field(Path("data/warehouse"), description="the warehouse folder")
+    warehouse: Folder = Field(Path("data/warehouse"), description="the warehouse folder")
     inbox: AbsolutePath = Field(Path("inbox"), description="the folder a scheduled run reads (eventledger serve)")
     schedule: Annotated[str, AfterValidator(_cron)] = Field(DEFAULT_SCHEDULE, description="cron schedule of serve")
-    spacy_model: Annotated[str | None, BeforeValidator(_optional_text)] = Field(
+    spacy_model: Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_spacy_model)] = Field(
         None, description="spaCy pipeline: an installed package or a model folder (none: the installed default)")
     actors: list[ActorFile] = Field(default_factory=list, description="extra actor CSV files")
     keep_snapshots: Whole = Field(DEFAULT_KEEP_SNAPSHOTS, ge=1, description="complete snapshots kept")

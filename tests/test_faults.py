@@ -288,7 +288,7 @@ def test_hostile_input_corpus_publishes_the_good_documents_and_lists_each_bad_on
     corpus.mkdir()
     expected = hostile_corpus(corpus)
     wh = tmp_path / "wh"
-    proc = start([corpus, corpus / "missing.txt", "--warehouse", wh], tmp_path, prefect_home,
+    proc = start([corpus, corpus / "missing.txt", "--allow-missing", "--warehouse", wh], tmp_path, prefect_home,
                  PREFECT_LOGGING_LEVEL="INFO")
     assert proc.wait(timeout=900) == 0, output(proc)
     text = output(proc)

@@ -83,7 +83,7 @@ def test_a_published_run_is_completed_named_tagged_logged_and_summarised(tmp_pat
 
 def test_a_failed_run_is_failed_with_its_reason(tmp_path, monkeypatch, capsys):
     root = tmp_path / "store"
-    assert main(["run", str(tmp_path / "missing.txt"), "--warehouse", str(root)]) == 1
+    assert main(["run", str(tmp_path / "missing.txt"), "--allow-missing", "--warehouse", str(root)]) == 1
     run_id = run_id_of(capsys.readouterr().out)
     run, logs, artifacts = flow_run_named(run_id)
     assert run.state.type.value == "FAILED"
@@ -132,7 +132,7 @@ def test_a_busy_warehouse_is_a_cancelled_busy_run_when_the_flow_is_started_direc
 def test_the_terminal_of_a_failed_run_is_unchanged(tmp_path):
     """No Prefect ERROR line, no traceback: the progress line, the reason and the record, as before."""
     proc = subprocess.run(
-        [sys.executable, "-m", "eventledger.cli", "run", str(tmp_path / "missing.txt"),
+        [sys.executable, "-m", "eventledger.cli", "run", str(tmp_path / "missing.txt"), "--allow-missing",
          "--warehouse", str(tmp_path / "wh")],
         capture_output=True, text=True, cwd=CHECKOUT, timeout=600,
         env={k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_LOGGING", "EVENTLEDGER_"))},

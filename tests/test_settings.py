@@ -87,13 +87,16 @@ def test_file_beats_default_env_beats_file_flag_beats_env(tmp_path, monkeypatch)
 
 
 def test_each_environment_variable_of_the_readme_still_works(tmp_path, monkeypatch):
+    from transforms.nlp import choose_model
+
     first, second = actor_csv(tmp_path / "a.csv"), actor_csv(tmp_path / "b.csv")
+    model = choose_model()  # an installed one: a model that is not installed is a bad setting
     env = {
         "EVENTLEDGER_WAREHOUSE": str(tmp_path / "wh"),
         "EVENTLEDGER_ACTORS": os.pathsep.join([str(first), "", str(second)]),
         "EVENTLEDGER_LOCK_WAIT": "0.5",
         "EVENTLEDGER_KEEP_SNAPSHOTS": "7",
-        "EVENTLEDGER_SPACY_MODEL": "en_core_web_sm",
+        "EVENTLEDGER_SPACY_MODEL": model,
         "EVENTLEDGER_MAX_DOCUMENT_BYTES": "2_000_000",
         "EVENTLEDGER_MAX_SENTENCE_CHARS": " 900 ",
     }
@@ -102,7 +105,7 @@ def test_each_environment_variable_of_the_readme_still_works(tmp_path, monkeypat
     settings = load_settings()
     assert settings.warehouse == tmp_path / "wh"
     assert settings.actors == [first, second]
-    assert (settings.lock_wait, settings.keep_snapshots, settings.spacy_model) == (0.5, 7, "en_core_web_sm")
+    assert (settings.lock_wait, settings.keep_snapshots, settings.spacy_model) == (0.5, 7, model)
     assert (settings.max_document_bytes, settings.max_sentence_chars) == (2_000_000, 900)
     assert settings.sources() == {name: env_name(name) if env_name(name) in env else "default" for name in SETTINGS}
 

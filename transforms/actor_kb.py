@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -44,7 +45,9 @@ from pathlib import Path
 import pycountry
 
 __all__ = [
+    "ACTOR_COLUMNS",
     "ACTOR_TYPES",
+    "ActorFileError",
     "ActorKB",
     "DATA_DIR",
     "KBEntry",
@@ -56,6 +59,9 @@ __all__ = [
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
 ACTOR_TYPES = frozenset({"state", "person", "organization", "igo", "group"})
+#: The columns of organizations.csv and of users' actor files, in order.
+ACTOR_COLUMNS = ("name", "actor_type", "country_code", "aliases")
+_COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 
 Date = datetime.date
 
@@ -156,15 +162,67 @@ def _ci_key(surface: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a data CSV as (line number, dict); '#' lines are comments."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        numbered = [(i, line) for i, line in enumerate(fh, 1) if line.strip() and not line.lstrip().startswith("#")]
+class ActorFileError(ValueError):
+    """An actor CSV file that cannot be used: the message names the file, the line where known, and what is wrong."""
+
+    def __init__(self, path: Path, problem: str, line: int | None = None) -> None:
+        self.path, self.line, self.problem = path, line, problem
+        super().__init__(f"actor file {path}" + (f" line {line}" if line else "") + f": {problem}")
+
+
+def _csv_text(path: Path) -> str:
+    """The file's text: UTF-8, with or without the BOM that spreadsheet programs write."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ActorFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ActorFileError(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8", line) from None
+
+
+def _read_csv(path: Path, columns: Sequence[str] = (),
+              required: Sequence[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a data CSV as (line number, dict); '#' lines are comments.
+
+    With `columns`, the header may name only those and must name every
+    `required` one. A row with more values than the header has columns is an
+    error (its extra values would be dropped without a word).
+    """
+    lines = io.StringIO(_csv_text(path), newline="")
+    numbered = [(i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not numbered:
         return
     reader = csv.DictReader(line for _, line in numbered)
-    for (lineno, _), row in zip(numbered[1:], reader):
-        yield lineno, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+    header = [name.strip() for name in reader.fieldnames or ()]
+    _check_header(path, numbered[0][0], header, columns, required)
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ActorFileError(path, f"not CSV ({exc})", numbered[reader.line_num - 1][0]) from None
+        lineno = numbered[reader.line_num - 1][0]
+        if None in row:
+            raise ActorFileError(path, f"{len(header) + len(row[None])} values, but the header has "
+                                       f"{len(header)} columns ({','.join(header)})", lineno)
+        yield lineno, {k.strip(): (v or "").strip() for k, v in row.items()}
+
+
+def _check_header(path: Path, line: int, header: list[str], columns: Sequence[str], required: Sequence[str]) -> None:
+    if not columns:
+        return
+    expected = f"the first line must be the header {','.join(columns)}"
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ActorFileError(path, f"the header has no column {', '.join(missing)}: {expected}", line)
+    unknown = [name for name in header if name not in columns]
+    if unknown:
+        raise ActorFileError(path, f"unknown column {', '.join(map(repr, unknown))}: {expected}", line)
 
 
 def _split(field_value: str) -> list[str]:
@@ -629,14 +687,18 @@ class _Builder:
 
     def load_actors(self, path: Path, layer: int, allowed: frozenset[str]) -> None:
         """organizations.csv and users' extra files: later rows override by name."""
-        for lineno, row in _read_csv(path):
-            where = f"{path.name}:{lineno}"
+        for lineno, row in _read_csv(path, ACTOR_COLUMNS, required=("name", "actor_type")):
             name, actor_type = row.get("name", ""), row.get("actor_type", "").lower()
+            code = _code(row.get("country_code"))
             if not name:
-                raise ValueError(f"{where}: empty name")
+                raise ActorFileError(path, "the name is empty", lineno)
             if actor_type not in allowed:
-                raise ValueError(f"{where}: actor_type {actor_type!r} not in {sorted(allowed)}")
-            rec = self._upsert(name, actor_type, _code(row.get("country_code")), layer)
+                raise ActorFileError(path, f"actor_type {actor_type!r} is not one of "
+                                           f"{', '.join(sorted(allowed))}", lineno)
+            if code is not None and not _COUNTRY_CODE.fullmatch(code):
+                raise ActorFileError(path, f"country_code {row['country_code']!r} is not an ISO 3166-1 alpha-3 code "
+                                           "(like PSE) or empty", lineno)
+            rec = self._upsert(name, actor_type, code, layer)
             for alias in _split(row.get("aliases", "")):
                 rec.add_alias(alias, layer, _CURATED)
 
