@@ -261,13 +261,15 @@ def test_a_warehouse_without_records_is_one_line_on_stderr_and_no_error(cli, tmp
     assert cli("runs", "--warehouse", empty, "--json") == (0, "", f"no runs recorded in {empty}\n")
 
 
-def test_a_missing_warehouse_is_one_line_and_exit_status_1(cli, tmp_path):
+def test_a_missing_warehouse_or_a_file_is_one_line(cli, tmp_path):
     missing = tmp_path / "nowhere"
     assert cli("runs", "--warehouse", missing) == (1, "", f"eventledger: warehouse {missing} does not exist\n")
     assert not missing.exists()  # listing runs creates nothing
     a_file = tmp_path / "file"
     a_file.write_text("", encoding="utf-8")
-    assert cli("runs", "--warehouse", a_file) == (1, "", f"eventledger: warehouse {a_file} is not a folder\n")
+    status, out, err = cli("runs", "--warehouse", a_file)  # refused by the settings, like every command
+    assert (status, out) == (2, "") and err.startswith(f"eventledger: bad setting warehouse = {a_file} ")
+    assert "is a file, not a folder" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("argv", [["--limit", "-1"], ["--limit", "many"], ["--status", "crashed"]])
