@@ -1,0 +1,148 @@
+"""Ctrl-C, SIGTERM and `kill -9` of a real run: fast, one line, an honest record, no process left behind.
+
+Each test starts the installed `eventledger run` command in its own process
+group (its own session), stops it during extraction with the test-only
+pause hook (warehouse/faults.py), lets it go on into real parsing, and then
+signals it. The run must end within 5 s with exit status 130 (SIGINT) or
+143 (SIGTERM) and one line, record itself as interrupted, free the lock and
+publish nothing; whatever the way it ended, no process of its group may be
+alive 10 s later (the Prefect API it used lives in a thread of its own
+process: flows/server.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE
+from warehouse import lock
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+EXE = Path(sys.executable).parent / "eventledger"
+START_TIMEOUT = 300
+#: How long a run may take to end after Ctrl-C or SIGTERM (the issue's promise).
+END_WITHIN = 5.0
+#: How long after a run's end a process of its group may still be alive.
+GONE_WITHIN = 10.0
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Thirty different documents: extraction takes long enough to be interrupted in the middle."""
+    folder = tmp_path_factory.mktemp("corpus")
+    text = next(SAMPLE.glob("*.txt")).read_text(encoding="utf-8")
+    for i in range(30):
+        (folder / f"doc{i:02d}.txt").write_text(f"Report number {i}.\n\n{text}", encoding="utf-8")
+    return folder
+
+
+def start(inputs: Path, root: Path, tmp_path: Path, prefect_home: Path, pause: bool = True) -> subprocess.Popen:
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
+    env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+    if pause:
+        env.update(EVENTLEDGER_TEST_PAUSE_AT="extract", EVENTLEDGER_TEST_PAUSE_FILE=str(tmp_path / "paused"))
+    return subprocess.Popen([str(EXE), "run", str(inputs), "--warehouse", str(root)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+
+
+def into_extraction(proc: subprocess.Popen, tmp_path: Path) -> None:
+    """Wait for the pause inside the extraction task, then let the run go on into the parser."""
+    marker = tmp_path / "paused"
+    deadline = time.monotonic() + START_TIMEOUT
+    while not marker.exists():
+        assert proc.poll() is None, f"the run ended before extracting: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the run never reached extraction"
+        time.sleep(0.1)
+    marker.unlink()
+    time.sleep(2.0)  # loading the model and parsing the first documents
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+
+
+def assert_group_gone(pgid: int) -> None:
+    """No process of the run's process group alive within GONE_WITHIN seconds."""
+    deadline = time.monotonic() + GONE_WITHIN
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        if time.monotonic() > deadline:
+            os.killpg(pgid, signal.SIGKILL)  # do not leak them into the rest of the suite
+            pytest.fail(f"processes of the run's group {pgid} were still alive {GONE_WITHIN:g} s after it ended")
+        time.sleep(0.2)
+
+
+def record_of(root: Path) -> dict:
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in (root / "runs").glob("*.json")]
+    assert len(records) == 1, records
+    return records[0]
+
+
+@pytest.mark.parametrize("sig, status, name", [(signal.SIGINT, 130, "Ctrl-C (SIGINT)"),
+                                               (signal.SIGTERM, 143, "SIGTERM")])
+def test_a_signal_during_extraction_ends_the_run_at_once_with_one_line_and_an_interrupted_record(
+    corpus, tmp_path, prefect_home, sig, status, name
+):
+    root = tmp_path / "wh"
+    proc = start(corpus, root, tmp_path, prefect_home)
+    into_extraction(proc, tmp_path)
+    signalled = time.monotonic()
+    proc.send_signal(sig)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    took = time.monotonic() - signalled
+    assert proc.returncode == status, (out, err)
+    assert took <= END_WITHIN, f"the run took {took:.1f} s to end"
+
+    ours = [line for line in err.splitlines() if line.startswith("eventledger:")]
+    assert len(ours) == 1 and f"interrupted by {name}; nothing of it was published" in ours[0], err
+    assert err.strip().splitlines()[-1] == ours[0]
+    assert "Traceback" not in err and "ERROR" not in err and "Crash" not in err, err
+    assert out == ""
+
+    record = record_of(root)
+    assert record["status"] == "interrupted"
+    assert record["message"] == f"interrupted by {name}; nothing of this run was published"
+    assert record["run_id"] in ours[0]
+    assert not (root / "current").exists()  # nothing published
+    with lock.hold(root, wait=0):  # the lock is free at once
+        pass
+    assert_group_gone(proc.pid)
+
+
+def test_after_kill_9_no_process_of_the_run_is_left(corpus, tmp_path, prefect_home):
+    root = tmp_path / "wh"
+    proc = start(corpus, root, tmp_path, prefect_home)
+    into_extraction(proc, tmp_path)
+    os.kill(proc.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert_group_gone(proc.pid)
+    with lock.hold(root, wait=0):
+        pass
+
+
+def test_after_a_clean_run_no_process_of_it_is_left(tmp_path, prefect_home):
+    proc = start(SAMPLE, tmp_path / "wh", tmp_path, prefect_home, pause=False)
+    out, err = proc.communicate(timeout=START_TIMEOUT)
+    assert proc.returncode == 0, err
+    assert ": published" in out
+    assert "ERROR" not in err and "Traceback" not in err
+    assert_group_gone(proc.pid)
