@@ -1,0 +1,186 @@
+"""`eventledger serve` against a real Prefect server on loopback: scheduled runs, honest states, clean stop.
+
+The integration test starts `prefect server start` on a free loopback port
+with a temporary PREFECT_HOME, serves eventledger on a 5-second schedule
+over a temporary inbox, and watches the scheduled runs through the Prefect
+API: a run over an inbox with nothing usable is Failed with the reason as
+its message; after a document is dropped into the inbox, a run is Completed
+and the warehouse holds the document. SIGTERM stops `serve` (exit 143) and
+pauses the schedule. Every process started here is stopped by its process
+group, and the test checks that none is left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+from tests.conftest import SAMPLE
+
+EXE = Path(sys.executable).parent / "eventledger"
+PREFECT = Path(sys.executable).parent / "prefect"
+SERVER_START_TIMEOUT = 180
+RUN_TIMEOUT = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_group(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 20) -> None:
+    """Stop a process and everything in its group; SIGKILL what does not stop in time."""
+    for s in (sig, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, s)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_serve_without_a_prefect_server_is_one_line_with_the_command_that_starts_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    proc = subprocess.run([str(EXE), "serve", "--inbox", str(tmp_path / "in"), "--warehouse", str(tmp_path / "wh")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stdout == "" and proc.stderr.count("\n") == 1
+    assert "PREFECT_API_URL is not set" in proc.stderr and "prefect server start" in proc.stderr
+    assert not (tmp_path / "in").exists() and not (tmp_path / "wh").exists()  # refused before any work
+
+
+def test_serve_with_an_unreachable_prefect_server_is_one_line(tmp_path):
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api",
+           "PREFECT_HOME": str(tmp_path / "prefect")}
+    proc = subprocess.run([str(EXE), "serve", "--inbox", str(tmp_path / "in")], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "does not answer" in proc.stderr and "prefect server start" in proc.stderr
+
+
+@pytest.fixture
+def prefect_server(tmp_path):
+    """A real Prefect server on a free loopback port, its home in a temporary folder; stopped after the test."""
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1"}
+    env.pop("PREFECT_API_URL", None)
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the Prefect server did not start"
+            time.sleep(0.5)
+        yield url, env
+    finally:
+        stop_group(proc)
+        log.close()
+        time.sleep(1)
+        assert not group_alive(proc.pid), "the Prefect server outlived its test"
+
+
+def flow_runs(api_url: str, deployment: str = "eventledger-run/inbox") -> list:
+    """The deployment's flow runs that have ended, oldest first."""
+    from prefect.client.orchestration import PrefectClient
+
+    async def read():
+        async with PrefectClient(api_url) as client:
+            dep = await client.read_deployment_by_name(deployment)
+            runs = await client.read_flow_runs(limit=200)
+            return dep, [r for r in runs if r.deployment_id == dep.id and r.state and r.state.is_final()]
+
+    dep, runs = asyncio.run(read())
+    return dep, sorted(runs, key=lambda r: r.end_time or r.expected_start_time)
+
+
+def wait_for_run(api_url: str, state_type: str, serve: subprocess.Popen, serve_log: Path, after: int = 0):
+    """The first ended flow run of the deployment (beyond the first `after`) in `state_type`."""
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        assert serve.poll() is None, serve_log.read_text()
+        try:
+            _, runs = flow_runs(api_url)
+        except Exception:  # noqa: BLE001 - the deployment may not exist yet
+            runs = []
+        matching = [r for r in runs[after:] if r.state.type.value == state_type]
+        if matching:
+            return matching[0], len(runs)
+        time.sleep(1)
+    pytest.fail(f"no {state_type} flow run within {RUN_TIMEOUT} s:\n{serve_log.read_text()}")
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_serve_runs_on_its_schedule_reports_failed_and_completed_runs_and_stops_cleanly(tmp_path, prefect_server):
+    api_url, server_env = prefect_server
+    inbox, root = tmp_path / "inbox", tmp_path / "wh"
+    inbox.mkdir()
+    (inbox / "scan.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)  # nothing usable: the run fails
+    env = {**server_env, "PREFECT_API_URL": api_url, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+    serve_log = tmp_path / "serve.log"
+    with open(serve_log, "w") as log:
+        serve = subprocess.Popen([str(EXE), "serve", "--inbox", str(inbox), "--warehouse", str(root),
+                                  "--interval", "5"], stdout=log, stderr=subprocess.STDOUT, env=env,
+                                 start_new_session=True)
+    try:
+        failed, seen = wait_for_run(api_url, "FAILED", serve, serve_log)
+        assert failed.state.message == "no usable input documents"
+        assert {"eventledger", "serve", "warehouse:wh"} <= set(failed.tags)
+        assert failed.name.startswith("20")  # named after eventledger's run id, e.g. 20261130T101500Z-1a2b3c4d
+
+        (inbox / "scan.txt").unlink()
+        shutil.copy(next(SAMPLE.glob("*.txt")), inbox / "sample.txt")  # a document arrives
+        completed, _ = wait_for_run(api_url, "COMPLETED", serve, serve_log, after=seen)
+        assert completed.state.message.startswith("published 1 document(s), 19 sentence(s), ")
+        con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
+        try:
+            assert con.execute("SELECT name FROM documents").fetchall() == [("sample",)]
+            assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+        finally:
+            con.close()
+
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=60) == 143, serve_log.read_text()
+        assert "serve stopped by SIGTERM" in serve_log.read_text()
+        dep, _ = flow_runs(api_url)
+        assert dep.paused  # stopping serve pauses the schedule
+    finally:
+        stop_group(serve)
+    time.sleep(2)
+    assert not group_alive(serve.pid), "a process started by serve outlived it"
+    text = serve_log.read_text()
+    assert "Traceback" not in text, text
