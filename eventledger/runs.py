@@ -34,8 +34,9 @@ from dataclasses import asdict, dataclass
 FAILED, REASON_BUSY = "failed", "busy"
 #: The status shown for a failed record of a run that never started because the warehouse was busy.
 BUSY = "busy"
-#: Statuses `--status` accepts: the recorded ones, busy, and the interrupted status of runs stopped by a signal.
-STATUSES = ("published", "failed", BUSY, "interrupted", "running")
+#: Statuses `--status` accepts: the recorded ones (interrupted: stopped by a signal; idle: a scheduled run
+#: over an empty inbox) and busy.
+STATUSES = ("published", "failed", BUSY, "interrupted", "idle", "running")
 DEFAULT_LIMIT = 20
 #: A longer message is cut in the table (the JSON output and the record keep all of it).
 MESSAGE_WIDTH = 72

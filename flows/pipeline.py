@@ -149,6 +149,8 @@ class RunSummary:
 
 #: Name of the Cancelled state of a run that found the warehouse held by another run (exit status 75).
 BUSY_STATE = "Busy"
+#: Name of the Completed state of a scheduled run whose inbox held no files (nothing to do).
+IDLE_STATE = "Idle"
 #: The logger that carries progress lines to the flow run's Prefect logs (and nowhere else).
 PROGRESS_LOGGER = "prefect.flow_runs.eventledger"
 
@@ -256,7 +258,12 @@ def publish_task(root: str, run_id: str, merged: dict[str, pa.Table], record: di
 
 def _fail(summary: RunSummary, message: str) -> RunSummary:
     """Record a run that publishes nothing; the last good warehouse stays as it was."""
-    summary.status = runlog.FAILED
+    return _close(summary, runlog.FAILED, message)
+
+
+def _close(summary: RunSummary, status: str, message: str) -> RunSummary:
+    """Close the run's record with `status` and a one-line `message` (a run that publishes nothing)."""
+    summary.status = status
     summary.message = " ".join(message.split())  # one line
     summary.finished_at = dt.datetime.now(dt.timezone.utc)
     runlog.write_record(Path(summary.warehouse), summary.record())
@@ -278,6 +285,7 @@ def pipeline(
     run_id: str | None = None,
     reextract: bool = False,
     settings_sources: dict[str, str] | None = None,
+    idle_when_empty: bool = False,
 ) -> State:
     """One run over `paths` into the warehouse folder of `settings`; its Prefect state, carrying the summary.
 
@@ -290,7 +298,10 @@ def pipeline(
     raises on a failed run: use `run_flow`, which gives back the summary.
 
     A scheduled run (flows/serving.py) gets `settings` as plain values and
-    their sources as `settings_sources`: parameters travel as JSON.
+    their sources as `settings_sources`: parameters travel as JSON. It also
+    sets `idle_when_empty`: an inbox with no files at all is then an idle run
+    (Completed, named "Idle", nothing published) rather than a failure every
+    quarter of an hour; files that cannot be used still fail the run.
     """
     settings = restore_settings(settings, settings_sources)
     root = Path(settings.warehouse)
@@ -301,7 +312,8 @@ def pipeline(
             summary = _new_summary(run_id, settings)
             if run_id is None:
                 _name_flow_run(summary.run_id)
-            summary = _locked_run(summary, settings, list(paths), prune, reextract, reporter_for(settings))
+            summary = _locked_run(summary, settings, list(paths), prune, reextract, reporter_for(settings),
+                                  idle_when_empty)
     except lock.WarehouseBusy as exc:
         busy = exc
         summary = _new_summary(run_id, settings)
@@ -311,6 +323,8 @@ def pipeline(
     attach_summary(summary)
     if summary.published:
         return Completed(message=_completed_message(summary), data=summary)
+    if summary.status == runlog.IDLE:
+        return Completed(name=IDLE_STATE, message=summary.message, data=summary)
     if busy is not None:
         return Cancelled(name=BUSY_STATE, message=summary.message, data=summary)
     return Failed(message=summary.message, data=summary)
@@ -405,7 +419,7 @@ def _new_summary(run_id: str | None, settings: Settings) -> RunSummary:
 
 
 def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
-                reextract: bool, report: Reporter) -> RunSummary:
+                reextract: bool, report: Reporter, idle_when_empty: bool = False) -> RunSummary:
     """The run proper, holding the lock: whatever goes wrong ends in a failed record, never a half publish."""
     root = Path(settings.warehouse)
     lock.set_run_id(root, summary.run_id)
@@ -415,7 +429,7 @@ def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune
             summary.recovered = recovery.describe()
             report.line(f"recover: {summary.recovered}")
         runlog.write_record(root, summary.record())
-        return _run(summary, settings, paths, prune, reextract, report)
+        return _run(summary, settings, paths, prune, reextract, report, idle_when_empty)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded, with its traceback in the record
         summary.traceback = traceback.format_exc()
         return _fail(summary, f"{type(exc).__name__}: {exc}")
@@ -464,7 +478,7 @@ def _file_outcomes(docs: list[ingest.SourceDocument], reused: set[str], quaranti
 
 
 def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
-         reextract: bool, report: Reporter) -> RunSummary:
+         reextract: bool, report: Reporter, idle_when_empty: bool = False) -> RunSummary:
     run_id, started = summary.run_id, summary.started_at
     today = started.date()
     root = Path(settings.warehouse)
@@ -477,6 +491,8 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     summary.n_files_skipped = len(docs) - len(usable)
     summary.files = _file_outcomes(docs, set(), quarantine=schemas.QUARANTINE.empty_table())
     report.line(f"ingest: {len(docs)} file(s), {len(usable)} usable")
+    if not docs and idle_when_empty:
+        return _close(summary, runlog.IDLE, "nothing to do: no documents in the inbox")
     if not usable:
         return _fail(summary, "no usable input documents")
 

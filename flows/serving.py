@@ -14,7 +14,8 @@ module only says what is served:
   unchanged by the same extractor is not extracted again, so a run over an
   inbox where nothing changed costs the reading and hashing of its files;
 - runs never prune: a file taken out of the inbox stays in the warehouse
-  until someone runs `eventledger run --prune`;
+  until someone runs `eventledger run --prune`, and an empty inbox is an
+  idle run (Completed, named "Idle"), not a failure every quarter hour;
 - stopping `serve` pauses the schedule (nothing runs while nobody serves it).
 
 A schedule needs a Prefect server that outlives the command, so `serve`
@@ -53,6 +54,7 @@ def deployment_parameters(settings: Settings) -> dict:
         "paths": [str(settings.inbox)],
         "settings": settings.values(),
         "settings_sources": settings.sources(),
+        "idle_when_empty": True,
     }
 
 

@@ -52,7 +52,7 @@ ALL = [PUBLISHED, FAILED, BUSY_NEW, BUSY_OLD, INTERRUPTED, RUNNING]
 
 def test_the_record_values_spelled_in_runs_are_runlogs():
     assert (runs.FAILED, runs.REASON_BUSY) == (runlog.FAILED, runlog.REASON_BUSY)
-    assert {runlog.RUNNING, runlog.PUBLISHED, runlog.FAILED} <= set(runs.STATUSES)
+    assert {runlog.RUNNING, runlog.PUBLISHED, runlog.FAILED, runlog.INTERRUPTED, runlog.IDLE} <= set(runs.STATUSES)
 
 
 def test_a_busy_run_is_told_by_its_reason_or_by_the_locks_message():

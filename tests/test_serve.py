@@ -3,9 +3,10 @@
 The integration test starts `prefect server start` on a free loopback port
 with a temporary PREFECT_HOME, serves eventledger on a 5-second schedule
 over a temporary inbox, and watches the scheduled runs through the Prefect
-API: a run over an inbox with nothing usable is Failed with the reason as
-its message; after a document is dropped into the inbox, a run is Completed
-and the warehouse holds the document. SIGTERM stops `serve` (exit 143) and
+API: a run over an empty inbox is idle (Completed, named "Idle"); a run
+over an inbox with nothing usable is Failed with the reason as its message;
+after a document is dropped into the inbox, a run is Completed and the
+warehouse holds the document. SIGTERM stops `serve` (exit 143) and
 pauses the schedule. Every process started here is stopped by its process
 group, and the test checks that none is left.
 """
@@ -127,8 +128,9 @@ def flow_runs(api_url: str, deployment: str = "eventledger-run/inbox") -> list:
     return dep, sorted(runs, key=lambda r: r.end_time or r.expected_start_time)
 
 
-def wait_for_run(api_url: str, state_type: str, serve: subprocess.Popen, serve_log: Path, after: int = 0):
-    """The first ended flow run of the deployment (beyond the first `after`) in `state_type`."""
+def wait_for_run(api_url: str, state_type: str, serve: subprocess.Popen, serve_log: Path, after: int = 0,
+                 name: str | None = None):
+    """The first ended flow run of the deployment (beyond the first `after`) in `state_type` (named `name`)."""
     deadline = time.monotonic() + RUN_TIMEOUT
     while time.monotonic() < deadline:
         assert serve.poll() is None, serve_log.read_text()
@@ -136,7 +138,7 @@ def wait_for_run(api_url: str, state_type: str, serve: subprocess.Popen, serve_l
             _, runs = flow_runs(api_url)
         except Exception:  # noqa: BLE001 - the deployment may not exist yet
             runs = []
-        matching = [r for r in runs[after:] if r.state.type.value == state_type]
+        matching = [r for r in runs[after:] if r.state.type.value == state_type and name in (None, r.state.name)]
         if matching:
             return matching[0], len(runs)
         time.sleep(1)
@@ -148,8 +150,7 @@ def wait_for_run(api_url: str, state_type: str, serve: subprocess.Popen, serve_l
 def test_serve_runs_on_its_schedule_reports_failed_and_completed_runs_and_stops_cleanly(tmp_path, prefect_server):
     api_url, server_env = prefect_server
     inbox, root = tmp_path / "inbox", tmp_path / "wh"
-    inbox.mkdir()
-    (inbox / "scan.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)  # nothing usable: the run fails
+    inbox.mkdir()  # empty: the scheduled runs are idle
     env = {**server_env, "PREFECT_API_URL": api_url, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
     serve_log = tmp_path / "serve.log"
     with open(serve_log, "w") as log:
@@ -157,14 +158,19 @@ def test_serve_runs_on_its_schedule_reports_failed_and_completed_runs_and_stops_
                                   "--interval", "5"], stdout=log, stderr=subprocess.STDOUT, env=env,
                                  start_new_session=True)
     try:
-        failed, seen = wait_for_run(api_url, "FAILED", serve, serve_log)
+        idle, seen = wait_for_run(api_url, "COMPLETED", serve, serve_log, name="Idle")
+        assert idle.state.message == "nothing to do: no documents in the inbox"
+        assert not (root / "current").exists()
+
+        (inbox / "scan.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)  # nothing usable: the run fails
+        failed, seen = wait_for_run(api_url, "FAILED", serve, serve_log, after=seen)
         assert failed.state.message == "no usable input documents"
         assert {"eventledger", "serve", "warehouse:wh"} <= set(failed.tags)
         assert failed.name.startswith("20")  # named after eventledger's run id, e.g. 20261130T101500Z-1a2b3c4d
 
         (inbox / "scan.txt").unlink()
         shutil.copy(next(SAMPLE.glob("*.txt")), inbox / "sample.txt")  # a document arrives
-        completed, _ = wait_for_run(api_url, "COMPLETED", serve, serve_log, after=seen)
+        completed, _ = wait_for_run(api_url, "COMPLETED", serve, serve_log, after=seen, name="Completed")
         assert completed.state.message.startswith("published 1 document(s), 19 sentence(s), ")
         con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
         try:

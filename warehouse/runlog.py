@@ -34,6 +34,8 @@ RUNS_DIR = "runs"
 RUNNING, PUBLISHED, FAILED = "running", "published", "failed"
 #: A run stopped by Ctrl-C or SIGTERM: it closed its record and published nothing.
 INTERRUPTED = "interrupted"
+#: A scheduled run that found its inbox empty: nothing to do, nothing published, nothing wrong.
+IDLE = "idle"
 _COUNTS = ("n_documents", "n_sentences", "n_events", "n_extracted", "n_reused", "n_files_skipped", "n_quarantined")
 #: `reason` of a `failed` record whose run never started because another run held the lock (exit
 #: status 75), so that readers need not recognise the lock's message. Records written before this
