@@ -293,6 +293,12 @@ def cmd_run(args, settings) -> int:
             return 1
         if signals.signal_of(exc) is None:
             raise
+        from warehouse.publish import is_current
+
+        if run_id and is_current(warehouse, run_id):  # it came after the switch: the run is published
+            print(f"eventledger: run {run_id} published; {signals.describe(exc)} came after its switch "
+                  f"(details: {runlog.record_path(warehouse, run_id)})", file=sys.stderr)
+            return 0
         where = f" (details: {runlog.record_path(warehouse, run_id)})" if run_id else ""
         print(f"eventledger: run {run_id or 'not started,'} interrupted by {signals.describe(exc)}; "
               f"nothing of it was published{where}", file=sys.stderr)

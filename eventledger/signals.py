@@ -8,10 +8,11 @@ exception (KeyboardInterrupt), so SIGTERM is turned into `Terminated`, a
 subclass of it: every layer that cleans up after Ctrl-C (the flow, Prefect's
 engine, the lock) then cleans up after SIGTERM too.
 
-One step must not be cut in half by either: the publish switch. `held()`
-keeps both signals waiting while it runs and says afterwards whether one
-came, so that a run that has published says so instead of claiming it was
-interrupted.
+One step must not be cut in half by either: the publish switch (the
+pointer's rename and the run record written with it). `held()` keeps both
+signals waiting for that second and says afterwards whether one came, so
+that a run that has published says so instead of claiming it was
+interrupted. Everything before the switch stays interruptible at once.
 """
 
 from __future__ import annotations
@@ -77,12 +78,14 @@ class Held:
 
 
 @contextlib.contextmanager
-def held() -> Iterator[Held]:
+def held(outcome: Held | None = None) -> Iterator[Held]:
     """Keep SIGINT and SIGTERM waiting while the block runs; report the one that came, do not raise it.
 
+    The report is the yielded `Held`, or `outcome` if given (so that a caller
+    can hand `functools.partial(held, outcome)` to code that only enters it).
     Outside the main thread (where handlers cannot be set) this does nothing.
     """
-    outcome = Held()
+    outcome = Held() if outcome is None else outcome
     if threading.current_thread() is not threading.main_thread():
         yield outcome
         return

@@ -28,8 +28,10 @@ Extraction runs in batches of documents so that a parallel task runner
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
+import functools
 import logging
 import os
 import re
@@ -252,8 +254,9 @@ def validate_task(run_tables: dict[str, pa.Table], params: dict, data_docs_dir: 
 
 
 @task(name="publish", **_io_retries)
-def publish_task(root: str, run_id: str, merged: dict[str, pa.Table], record: dict, keep: int) -> str:
-    return str(warehouse.publish(Path(root), run_id, merged, record, keep=keep))
+def publish_task(root: str, run_id: str, merged: dict[str, pa.Table], record: dict, keep: int,
+                 guard=contextlib.nullcontext) -> str:
+    return str(warehouse.publish(Path(root), run_id, merged, record, keep=keep, guard=guard))
 
 
 def _fail(summary: RunSummary, message: str) -> RunSummary:
@@ -434,7 +437,7 @@ def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune
         summary.traceback = traceback.format_exc()
         return _fail(summary, f"{type(exc).__name__}: {exc}")
     except BaseException as exc:  # Ctrl-C or SIGTERM (eventledger/signals.py): close the record, then stop
-        if signals.signal_of(exc) is not None and not summary.published:
+        if signals.signal_of(exc) is not None and not warehouse.is_current(root, summary.run_id):
             summary.status = runlog.INTERRUPTED
             summary.message = f"interrupted by {signals.describe(exc)}; nothing of this run was published"
             summary.finished_at = dt.datetime.now(dt.timezone.utc)
@@ -552,10 +555,11 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
         return _fail(summary, "validation failed: " + "; ".join(o.describe() for o in failures[:5]) + more)
     report.line(f"validate: {summary.validation.summary()}")
 
-    summary.status = runlog.PUBLISHED
     summary.finished_at = dt.datetime.now(dt.timezone.utc)
-    with signals.held() as held:  # the switch is never cut in half: an interrupt now waits for its end
-        publish_task(str(root), run_id, merged, summary.record(), keep)
+    record = {**summary.record(), "status": runlog.PUBLISHED}  # written with the switch
+    held = signals.Held()  # the switch is never cut in half: an interrupt during it waits for its end
+    publish_task(str(root), run_id, merged, record, keep, guard=functools.partial(signals.held, held))
+    summary.status = runlog.PUBLISHED
     report.line(f"publish: snapshot {run_id}")
     if held.interrupt is not None:
         summary.interrupt = signals.describe(held.interrupt)

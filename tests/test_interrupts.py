@@ -49,3 +49,24 @@ def test_held_with_no_signal_reports_none():
     with signals.held() as held:
         pass
     assert held.interrupt is None
+
+
+def test_an_interrupt_during_the_switch_waits_for_it_and_the_run_is_published(tmp_path):
+    """The guard around the switch (warehouse.publish) holds a Ctrl-C that arrives inside it."""
+    import contextlib
+    import datetime as dt
+
+    from warehouse import publish
+
+    outcome = signals.Held()
+
+    @contextlib.contextmanager
+    def guard_that_gets_ctrl_c():
+        with signals.held(outcome):
+            os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of the switch
+            yield
+
+    record = {"run_id": "r1", "status": "published", "started_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+    publish.publish(tmp_path / "wh", "r1", {}, record, guard=guard_that_gets_ctrl_c)
+    assert publish.is_current(tmp_path / "wh", "r1")
+    assert type(outcome.interrupt) is KeyboardInterrupt

@@ -50,24 +50,29 @@ def corpus(tmp_path_factory):
     return folder
 
 
-def start(inputs: Path, root: Path, tmp_path: Path, prefect_home: Path, pause: bool = True) -> subprocess.Popen:
+def start(inputs: Path, root: Path, tmp_path: Path, prefect_home: Path, pause: str | None = "extract"
+          ) -> subprocess.Popen:
     env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
     env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
     if pause:
-        env.update(EVENTLEDGER_TEST_PAUSE_AT="extract", EVENTLEDGER_TEST_PAUSE_FILE=str(tmp_path / "paused"))
+        env.update(EVENTLEDGER_TEST_PAUSE_AT=pause, EVENTLEDGER_TEST_PAUSE_FILE=str(tmp_path / "paused"))
     return subprocess.Popen([str(EXE), "run", str(inputs), "--warehouse", str(root)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
 
 
-def into_extraction(proc: subprocess.Popen, tmp_path: Path) -> None:
-    """Wait for the pause inside the extraction task, then let the run go on into the parser."""
+def wait_for_pause(proc: subprocess.Popen, tmp_path: Path) -> Path:
     marker = tmp_path / "paused"
     deadline = time.monotonic() + START_TIMEOUT
     while not marker.exists():
-        assert proc.poll() is None, f"the run ended before extracting: {proc.communicate()}"
-        assert time.monotonic() < deadline, "the run never reached extraction"
+        assert proc.poll() is None, f"the run ended before its pause point: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the run never reached its pause point"
         time.sleep(0.1)
-    marker.unlink()
+    return marker
+
+
+def into_extraction(proc: subprocess.Popen, tmp_path: Path) -> None:
+    """Wait for the pause inside the extraction task, then let the run go on into the parser."""
+    wait_for_pause(proc, tmp_path).unlink()
     time.sleep(2.0)  # loading the model and parsing the first documents
     assert proc.poll() is None, "the run ended before it could be interrupted"
 
@@ -140,9 +145,22 @@ def test_after_kill_9_no_process_of_the_run_is_left(corpus, tmp_path, prefect_ho
 
 
 def test_after_a_clean_run_no_process_of_it_is_left(tmp_path, prefect_home):
-    proc = start(SAMPLE, tmp_path / "wh", tmp_path, prefect_home, pause=False)
+    proc = start(SAMPLE, tmp_path / "wh", tmp_path, prefect_home, pause=None)
     out, err = proc.communicate(timeout=START_TIMEOUT)
     assert proc.returncode == 0, err
     assert ": published" in out
     assert "ERROR" not in err and "Traceback" not in err
+    assert_group_gone(proc.pid)
+
+
+def test_ctrl_c_just_before_the_switch_publishes_nothing(tmp_path, prefect_home):
+    """The new snapshot is complete, the pointer not yet moved: the run is interrupted, not published."""
+    root = tmp_path / "wh"
+    proc = start(SAMPLE, root, tmp_path, prefect_home, pause="switch")
+    wait_for_pause(proc, tmp_path)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert record_of(root)["status"] == "interrupted"
+    assert not (root / "current").exists()
     assert_group_gone(proc.pid)

@@ -43,10 +43,13 @@ path), which are replaced, so a rerun never duplicates anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +106,11 @@ def current_snapshot(paths: WarehousePaths) -> str | None:
     if paths.current.is_symlink():
         return Path(os.readlink(paths.current)).name
     return None
+
+
+def is_current(root: Path, run_id: str) -> bool:
+    """Whether the warehouse points at this run's snapshot: after its switch, a run is published whatever follows."""
+    return current_snapshot(WarehousePaths(Path(root))) == run_id
 
 
 def current_dir(paths: WarehousePaths) -> Path | None:
@@ -416,10 +424,15 @@ def publish(
     run_record: dict,
     keep: int = DEFAULT_KEEP_SNAPSHOTS,
     wait: float = lock.DEFAULT_WAIT_SECONDS,
+    guard: Callable[[], ContextManager] = contextlib.nullcontext,
 ) -> Path:
     """Write a new snapshot and make it current in one rename. Returns the snapshot folder.
 
     Takes the warehouse lock (re-entrant: a no-op when the caller holds it).
+    The switch and the run record written with it happen inside `guard()`:
+    the flow passes one that keeps Ctrl-C and SIGTERM waiting
+    (eventledger/signals.py), so that an interrupted run is either not
+    published at all or published with a record that says so.
     """
     paths = WarehousePaths(Path(root))
     paths.root.mkdir(parents=True, exist_ok=True)
@@ -447,10 +460,11 @@ def publish(
         os.replace(staging, final)
         _fsync(paths.snapshots)
         faults.pause_point("switch")
-        # the one step that publishes: readers move from the old snapshot to the new one
-        _replace_symlink(paths.current, os.path.join("snapshots", run_id))
-        _ensure_links(paths)
-        _fsync(paths.root)
-        runlog.write_record(paths.root, run_record)
+        with guard():
+            # the one step that publishes: readers move from the old snapshot to the new one
+            _replace_symlink(paths.current, os.path.join("snapshots", run_id))
+            _ensure_links(paths)
+            _fsync(paths.root)
+            runlog.write_record(paths.root, run_record)
         prune_snapshots(paths, keep)
         return final
