@@ -1,13 +1,13 @@
 """Fault injection with real processes and real files.
 
 Each test starts the installed `eventledger run` command as a real
-subprocess (Prefect's temporary server, spaCy, GX, DuckDB; no mocks), stops
+subprocess (Prefect's API in a thread of the run, spaCy, GX, DuckDB; no mocks), stops
 it at a chosen point with the test-only pause hook (warehouse/faults.py),
 and then kills it with SIGKILL, lets a second run collide with it, or reads
 the warehouse beside it. Afterwards the last good warehouse must be intact
 and readable, and the next run must succeed without manual cleanup.
 
-Subprocess runs cost about 15-20 s each (Prefect starts a temporary server),
+Subprocess runs cost about 15-20 s each (imports, Prefect's API, the model),
 so this module starts seven of them in all: four kills, two runs at once,
 and the hostile-input corpus. Their Prefect home is shared by this module
 and separate from the test process's own.
@@ -71,7 +71,7 @@ def new_input(tmp_path):
 
 
 def start(args: list, tmp_path: Path, prefect_home: Path, name: str = "run", **env) -> subprocess.Popen:
-    """`eventledger run ...` as a real process in its own process group (so its Prefect server dies with it)."""
+    """`eventledger run ...` as a real process in its own process group (so that nothing of it can outlive the test)."""
     out = open(tmp_path / f"{name}.out", "w")
     err = open(tmp_path / f"{name}.err", "w")
     environment = {**os.environ, "PREFECT_HOME": str(prefect_home), **{k: str(v) for k, v in env.items()}}
@@ -101,7 +101,7 @@ def wait_for_pause(proc, marker: Path) -> int:
 
 
 def kill(proc) -> None:
-    """`kill -9` the run's process, then whatever it left running (Prefect's server) in its process group.
+    """`kill -9` the run's process, then whatever it might have left running in its process group.
 
     The run itself dies first and alone, as with a plain `kill -9 PID`: its
     lock must be free at once, whatever its children do.
@@ -111,10 +111,10 @@ def kill(proc) -> None:
     except ProcessLookupError:
         pass
     proc.wait(timeout=60)
-    with lock.hold(proc.warehouse, wait=0):  # no stale lock, even with the orphaned server still alive
+    with lock.hold(proc.warehouse, wait=0):  # no stale lock
         pass
     try:
-        os.killpg(proc.pid, signal.SIGKILL)  # our own session: the orphaned temporary server
+        os.killpg(proc.pid, signal.SIGKILL)  # our own session (tests/test_signals.py checks it is empty)
     except ProcessLookupError:
         pass
 
