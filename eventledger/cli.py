@@ -31,6 +31,7 @@ SETTING_FLAGS = {
     "lock_wait": ("wait", "--wait"),
     "keep_snapshots": ("keep_snapshots", "--keep-snapshots"),
     "verbosity": ("verbosity", "--quiet/--verbose"),
+    "workers": ("workers", "--workers"),
     "inbox": ("inbox", "--inbox"),
     "schedule": ("cron", "--cron"),
 }
@@ -130,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(setting keep_snapshots; default: $EVENTLEDGER_KEEP_SNAPSHOTS or 3)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument("--workers", default=None, metavar="N",
+                     help="extraction processes, each with its own model (setting workers; default: the cores)")
     _add_verbosity(run)
 
     serve = sub.add_parser(

@@ -134,6 +134,8 @@ class Settings(BaseModel):
     max_document_bytes: Whole = Field(DEFAULT_MAX_BYTES, gt=0, description="larger input files are not read")
     max_sentence_chars: Whole = Field(DEFAULT_MAX_SENTENCE_CHARS, gt=0,
                                       description="longer sentences are quarantined, not parsed")
+    workers: Whole = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
+                           description="extraction processes (1: extract in the run's own process)")
     verbosity: Literal["quiet", "normal", "verbose"] = Field(
         "normal", description="quiet: errors and results only; verbose: Prefect's own log lines and tracebacks too")
 

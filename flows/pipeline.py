@@ -17,8 +17,10 @@ Orchestration only: every task wraps a pure function from `transforms`,
 - Prefect is told the same story: the flow returns a Prefect state, not a
   bare summary. A published run is Completed, a failed one Failed and a run
   that found the warehouse busy Cancelled (named "Busy"), each with the
-  one-line reason as its message and the summary as its data (`run_flow`
-  calls the flow with `return_state=True` and takes the summary back). The
+  one-line reason as its message and the summary as its data (for the
+  failed ones inside a `RunNotPublished` exception, as Prefect requires;
+  `run_flow` calls the flow with `return_state=True` and takes the summary
+  back). The
   flow run is named after eventledger's run id, the progress lines go to its
   Prefect logs, and the summary is attached as a markdown artifact.
 
@@ -42,11 +44,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from flows import runtime  # noqa: F401  (sets Prefect defaults before Prefect is imported)
+from flows import workers as extraction_workers
 from flows.progress import Reporter
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import flow, tags, task
+from prefect.cache_policies import NO_CACHE
 from prefect.states import Cancelled, Completed, Failed, State
 
 from eventledger import signals
@@ -248,6 +252,19 @@ def extract_task(
                                   today=today, max_sentence_chars=max_sentence_chars)
 
 
+@task(name="extract-on-workers", cache_policy=NO_CACHE)
+def extract_on_workers_task(
+    batches: list[list[document.SegmentedDocument]], workers: int, actors_files: list[str], run_id: str,
+    today: dt.date, model: str | None, max_sentence_chars: int, done,
+) -> list[document.DocumentTables]:
+    """Every batch on a pool of `workers` processes (flows/workers.py); `done(batch)` after each."""
+    faults.pause_point("extract")
+    with extraction_workers.pool(workers, model, actors_files) as executor:
+        return extraction_workers.extract_batches(
+            executor, batches, done, actors_files=actors_files, run_id=run_id, today=today, model=model,
+            max_sentence_chars=max_sentence_chars)
+
+
 @task(name="validate")
 def validate_task(run_tables: dict[str, pa.Table], params: dict, data_docs_dir: str, run_id: str) -> ValidationReport:
     return validate_tables(run_tables, params=params, data_docs_dir=Path(data_docs_dir), run_name=run_id)
@@ -329,8 +346,20 @@ def pipeline(
     if summary.status == runlog.IDLE:
         return Completed(name=IDLE_STATE, message=summary.message, data=summary)
     if busy is not None:
-        return Cancelled(name=BUSY_STATE, message=summary.message, data=summary)
-    return Failed(message=summary.message, data=summary)
+        return Cancelled(name=BUSY_STATE, message=summary.message, data=RunNotPublished(summary))
+    return Failed(message=summary.message, data=RunNotPublished(summary))
+
+
+class RunNotPublished(Exception):
+    """The data of a Failed or Cancelled flow run: the one-line reason, carrying the run's summary.
+
+    Prefect requires the data of a failed state to be an exception (a worker's
+    engine raises it); `run_flow` takes the summary back out of it.
+    """
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__(summary.message)
+        self.summary = summary
 
 
 def run_flow(paths: list[str], settings: Settings, prune: bool = False, run_id: str | None = None,
@@ -343,6 +372,8 @@ def run_flow(paths: list[str], settings: Settings, prune: bool = False, run_id: 
     with tags(*run_tags):
         state = pipeline(list(paths), settings, prune, run_id=run_id, reextract=reextract, return_state=True)
     result = state.result(raise_on_failure=False)
+    if isinstance(result, RunNotPublished):
+        return result.summary
     if isinstance(result, BaseException):
         raise result
     return result
@@ -512,11 +543,15 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     segmented = segment_task(fresh) if fresh else []
     parts: list[document.DocumentTables] = []
     extraction = report.extraction(len(segmented))
-    for start in range(0, len(segmented), BATCH_SIZE):
-        batch = segmented[start : start + BATCH_SIZE]
-        parts.extend(extract_task(batch, actors_files, run_id, today, settings.spacy_model,
-                                  settings.max_sentence_chars))
-        extraction.advance(len(batch), sum(len(doc.sentences) for doc in batch))
+    batches = [segmented[start : start + BATCH_SIZE] for start in range(0, len(segmented), BATCH_SIZE)]
+    if settings.workers > 1 and len(batches) > 1:  # a pool costs seconds: worth it from two batches on
+        parts = extract_on_workers_task(batches, min(settings.workers, len(batches)), actors_files, run_id, today,
+                                        settings.spacy_model, settings.max_sentence_chars, extraction.advance_batch)
+    else:
+        for batch in batches:
+            parts.extend(extract_task(batch, actors_files, run_id, today, settings.spacy_model,
+                                      settings.max_sentence_chars))
+            extraction.advance_batch(batch)
 
     counts = {s.document_id: len(s.sentences) for s in segmented}
     new_tables = {

@@ -107,6 +107,10 @@ class ExtractionProgress:
     _last_bar: float | None = None
     _last_line: float | None = None
 
+    def advance_batch(self, batch) -> None:
+        """Count a finished batch of segmented documents."""
+        self.advance(len(batch), sum(len(doc.sentences) for doc in batch))
+
     def advance(self, documents: int, sentences: int) -> None:
         """Count a finished batch; redraw the bar or write a line if it is time (always after the last)."""
         self.done += documents

@@ -42,21 +42,22 @@ def prefect_home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """Thirty different documents: extraction takes long enough to be interrupted in the middle."""
+    """Sixty different documents (three batches): extraction takes long enough to be interrupted in the middle."""
     folder = tmp_path_factory.mktemp("corpus")
     text = next(SAMPLE.glob("*.txt")).read_text(encoding="utf-8")
-    for i in range(30):
+    for i in range(60):
         (folder / f"doc{i:02d}.txt").write_text(f"Report number {i}.\n\n{text}", encoding="utf-8")
     return folder
 
 
-def start(inputs: Path, root: Path, tmp_path: Path, prefect_home: Path, pause: str | None = "extract"
-          ) -> subprocess.Popen:
+def start(inputs: Path, root: Path, tmp_path: Path, prefect_home: Path, pause: str | None = "extract",
+          workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
     env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
     if pause:
         env.update(EVENTLEDGER_TEST_PAUSE_AT=pause, EVENTLEDGER_TEST_PAUSE_FILE=str(tmp_path / "paused"))
-    return subprocess.Popen([str(EXE), "run", str(inputs), "--warehouse", str(root)], stdout=subprocess.PIPE,
+    return subprocess.Popen([str(EXE), "run", str(inputs), "--warehouse", str(root), "--workers", str(workers)],
+                            stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
 
 
@@ -70,11 +71,29 @@ def wait_for_pause(proc: subprocess.Popen, tmp_path: Path) -> Path:
     return marker
 
 
-def into_extraction(proc: subprocess.Popen, tmp_path: Path) -> None:
-    """Wait for the pause inside the extraction task, then let the run go on into the parser."""
+def into_extraction(proc: subprocess.Popen, tmp_path: Path, workers: int = 1) -> None:
+    """Wait for the pause inside the extraction task, then let the run go on into the parser (or its workers)."""
     wait_for_pause(proc, tmp_path).unlink()
+    deadline = time.monotonic() + 60
     time.sleep(2.0)  # loading the model and parsing the first documents
+    while workers > 1 and len(group_members(proc.pid)) < 1 + workers:  # the workers have started
+        assert time.monotonic() < deadline, "the extraction workers never started"
+        time.sleep(0.2)
     assert proc.poll() is None, "the run ended before it could be interrupted"
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live processes of a process group (from /proc)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
 
 
 def assert_group_gone(pgid: int) -> None:
@@ -97,14 +116,15 @@ def record_of(root: Path) -> dict:
     return records[0]
 
 
-@pytest.mark.parametrize("sig, status, name", [(signal.SIGINT, 130, "Ctrl-C (SIGINT)"),
-                                               (signal.SIGTERM, 143, "SIGTERM")])
+@pytest.mark.parametrize("sig, status, name, workers", [(signal.SIGINT, 130, "Ctrl-C (SIGINT)", 1),
+                                                        (signal.SIGTERM, 143, "SIGTERM", 1),
+                                                        (signal.SIGTERM, 143, "SIGTERM", 2)])
 def test_a_signal_during_extraction_ends_the_run_at_once_with_one_line_and_an_interrupted_record(
-    corpus, tmp_path, prefect_home, sig, status, name
+    corpus, tmp_path, prefect_home, sig, status, name, workers
 ):
     root = tmp_path / "wh"
-    proc = start(corpus, root, tmp_path, prefect_home)
-    into_extraction(proc, tmp_path)
+    proc = start(corpus, root, tmp_path, prefect_home, workers=workers)
+    into_extraction(proc, tmp_path, workers)
     signalled = time.monotonic()
     proc.send_signal(sig)
     try:
@@ -132,10 +152,12 @@ def test_a_signal_during_extraction_ends_the_run_at_once_with_one_line_and_an_in
     assert_group_gone(proc.pid)
 
 
-def test_after_kill_9_no_process_of_the_run_is_left(corpus, tmp_path, prefect_home):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_after_kill_9_no_process_of_the_run_is_left(corpus, tmp_path, prefect_home, workers):
+    """With workers, the kill lands while they parse: they must die with the run (flows/workers.py)."""
     root = tmp_path / "wh"
-    proc = start(corpus, root, tmp_path, prefect_home)
-    into_extraction(proc, tmp_path)
+    proc = start(corpus, root, tmp_path, prefect_home, workers=workers)
+    into_extraction(proc, tmp_path, workers)
     os.kill(proc.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
