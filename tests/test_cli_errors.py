@@ -430,17 +430,20 @@ def test_these_mistakes_end_the_run_before_prefect_or_spacy_is_imported(tmp_path
     assert not (tmp_path / "wh").exists()
 
 
-def test_a_run_with_an_unreachable_prefect_server_is_one_line_and_publishes_nothing(tmp_path, monkeypatch, capsys):
+def test_a_run_with_an_unreachable_prefect_server_is_one_line_and_publishes_nothing(tmp_path):
+    """In a fresh process: Prefect reads PREFECT_API_URL once per process."""
     import socket
 
     with socket.socket() as sock:  # a loopback port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{port}/api")
     sample = next((Path(__file__).resolve().parent.parent / "data" / "sample").glob("*.txt"))
-    assert main(["run", str(sample), "--warehouse", str(tmp_path / "wh")]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1, err
-    assert err.startswith(f"eventledger: run not started: the Prefect server at PREFECT_API_URL=http://127.0.0.1:{port}/api")
-    assert "prefect server start" in err and "unset PREFECT_API_URL" in err
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    proc = subprocess.run([sys.executable, "-m", "eventledger.cli", "run", str(sample), "--warehouse",
+                           str(tmp_path / "wh")], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(
+        f"eventledger: run not started: the Prefect server at PREFECT_API_URL=http://127.0.0.1:{port}/api")
+    assert "prefect server start" in proc.stderr and "unset PREFECT_API_URL" in proc.stderr
     assert not (tmp_path / "wh" / "current").exists()
