@@ -158,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--interval", type=float, default=None, metavar="SECONDS",
                        help="instead of --cron: a run every SECONDS (short schedules for trials and tests)")
     serve.add_argument("--name", default="inbox", help="the deployment's name (default: inbox)")
+    serve.add_argument("--workers", default=None, metavar="N",
+                       help="extraction processes of each scheduled run (setting workers; default: the cores)")
     _add_verbosity(serve)
 
     ev = sub.add_parser(
