@@ -14,6 +14,7 @@ in the middle of a publish.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ CONTRACT_FILE = Path(__file__).with_name("contract.toml")
 #: The type vocabulary of the contract; each derivation maps every one of them.
 TYPES = ("string", "int8", "int32", "int64", "float64", "bool", "date", "timestamp", "list<string>")
 
+#: Table and column names are used unquoted in SQL and as Parquet names.
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _TABLE_KEYS = {"description", "spec", "columns"}
 _COLUMN_KEYS = {"name", "type", "nullable", "description", "primary_key", "allowed_values", "references", "spec"}
 
@@ -86,9 +89,10 @@ def table(name: str) -> Table:
 def _table(name: str, raw) -> Table:
     if not isinstance(raw, dict):
         raise ContractError(f"{name}: expected a table")
+    if not _NAME.fullmatch(name):
+        raise ContractError(f"{name}: a table name is lowercase letters, digits and underscores")
     _no_unknown_keys(name, raw, _TABLE_KEYS)
-    if not raw.get("description"):
-        raise ContractError(f"{name}: no description")
+    _one_line(name, raw.get("description"))
     columns = tuple(_column(name, item) for item in raw.get("columns") or ())
     if not columns:
         raise ContractError(f"{name}: no columns")
@@ -104,6 +108,9 @@ def _column(table_name: str, raw: dict) -> Column:
     for key in ("name", "type", "nullable", "description"):
         if key not in raw or raw[key] in ("", None):
             raise ContractError(f"{where}: missing {key}")
+    _one_line(where, raw["description"])
+    if not _NAME.fullmatch(str(raw["name"])):
+        raise ContractError(f"{where}: a column name is lowercase letters, digits and underscores")
     if raw["type"] not in TYPES:
         raise ContractError(f"{where}: unknown type {raw['type']!r} (one of {', '.join(TYPES)})")
     if raw.get("primary_key") and raw["nullable"]:
@@ -121,6 +128,11 @@ def _column(table_name: str, raw: dict) -> Column:
         references=raw.get("references"),
         spec=bool(raw.get("spec", False)),
     )
+
+
+def _one_line(where: str, description) -> None:
+    if not isinstance(description, str) or not description.strip() or "\n" in description:
+        raise ContractError(f"{where}: the description must be one line of text")
 
 
 def _no_unknown_keys(where: str, raw: dict, known: set[str]) -> None:
