@@ -79,6 +79,7 @@ def test_every_type_of_the_vocabulary_has_an_arrow_and_a_duckdb_type():
         ('{ name = "a", type = "string", nullable = false }', "missing description"),
         ('{ name = "A b", type = "string", nullable = false, description = "x" }', "column name"),
         ('{ name = "a", type = "string", nullable = false, allowed_values = [], description = "x" }', "non-empty"),
+        ('{ name = "a", type = "string", nullable = "no", description = "x" }', "true or false"),
     ],
 )
 def test_a_declaration_the_derivations_could_not_agree_on_is_refused(tmp_path, column, error):

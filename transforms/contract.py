@@ -102,7 +102,9 @@ def _table(name: str, raw) -> Table:
     return Table(name, raw["description"], columns, spec=bool(raw.get("spec", False)))
 
 
-def _column(table_name: str, raw: dict) -> Column:
+def _column(table_name: str, raw) -> Column:
+    if not isinstance(raw, dict):
+        raise ContractError(f"{table_name}: a column is an inline table {{ name = ..., type = ..., ... }}")
     where = f"{table_name}.{raw.get('name')}"
     _no_unknown_keys(where, raw, _COLUMN_KEYS)
     for key in ("name", "type", "nullable", "description"):
@@ -111,6 +113,8 @@ def _column(table_name: str, raw: dict) -> Column:
     _one_line(where, raw["description"])
     if not _NAME.fullmatch(str(raw["name"])):
         raise ContractError(f"{where}: a column name is lowercase letters, digits and underscores")
+    if not all(isinstance(raw.get(key, False), bool) for key in ("nullable", "primary_key", "spec")):
+        raise ContractError(f"{where}: nullable, primary_key and spec are true or false")
     if raw["type"] not in TYPES:
         raise ContractError(f"{where}: unknown type {raw['type']!r} (one of {', '.join(TYPES)})")
     if raw.get("primary_key") and raw["nullable"]:
