@@ -1,13 +1,18 @@
-"""Run the declarative GX suites in `expectations/suites/` as checkpoints on in-memory tables.
+"""Validate tables as GX checkpoints: the contract's basic expectations plus the suites' business rules.
 
-Suites are JSON files that name GX 1.x expectation types and their arguments;
-three placeholders keep them declarative while depending on the run:
-`{"$columns": "<table>"}` (the contract's column list from
-`transforms.schemas`), `{"$ref": "<table>.<column>"}` (the values of another
-table's column: foreign keys) and `{"$param": "<name>"}` (a figure from the
-run, such as the number of input sentences, or a date bound). Frames are
-validated before anything is loaded: GX 1.24 cannot validate DuckDB tables
-through SQLAlchemy.
+Each table gets the expectations its columns' declarations imply
+(`expectations/basic.py`, from `transforms/contract.toml`: exact columns, not
+null, unique keys, allowed values, foreign keys) followed by its suite in
+`expectations/suites/`, if it has one: JSON files that name GX 1.x
+expectation types and their arguments, for the business rules. Two
+placeholders keep them declarative while depending on the run:
+`{"$ref": "<table>.<column>"}` (the values of another table's column: foreign
+keys) and `{"$param": "<name>"}` (a figure from the run, such as the number of
+input sentences, or a date bound). Before GX runs, each table's Arrow column
+types are compared with the contract (an outcome named `contract_column_types`,
+kept with the others but not rendered in Data Docs), since GX sees only the
+pandas objects. Frames are validated before anything is loaded: GX 1.24
+cannot validate DuckDB tables through SQLAlchemy.
 
 Each table runs as a GX Checkpoint (one validation definition, the table's
 suite). The results come back as a ValidationReport whose rows become the
@@ -29,11 +34,15 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from expectations.basic import basic_expectations, column_type_mismatches
+from transforms import contract
 from transforms.quality import MIN_EVENT_DATE, max_event_date
 from transforms.schemas import ALL_TABLES
 
 SUITES_DIR = Path(__file__).parent / "suites"
 DOCS_SITE = "eventledger"
+#: The outcome of the runner's own check of Arrow column types against the contract (not a GX expectation).
+CONTRACT_TYPES = "contract_column_types"
 _DETAIL_SAMPLE = 5
 
 
@@ -109,12 +118,34 @@ def load_suite(table: str, suites_dir: Path = SUITES_DIR) -> dict:
         return json.load(handle)
 
 
+def table_expectations(table: str, suites_dir: Path = SUITES_DIR) -> tuple[list[dict], str]:
+    """A table's expectations (the contract's basic ones, then its suite's) and its description.
+
+    The description is the contract's, followed by the suite's own, which
+    explains its rules where they need it.
+    """
+    declared = contract.load().get(table)
+    items = basic_expectations(declared) if declared is not None else []
+    notes = [declared.description] if declared is not None else []
+    if (suites_dir / f"{table}.json").exists():
+        spec = load_suite(table, suites_dir)
+        items = items + list(spec["expectations"])
+        notes.append(spec.get("description") or "")
+    return items, " ".join(note for note in notes if note)
+
+
+def _type_outcome(name: str, table: pa.Table) -> ExpectationOutcome:
+    mismatches = column_type_mismatches(name, table)
+    return ExpectationOutcome(
+        table=name, expectation=CONTRACT_TYPES, column=None, success=not mismatches,
+        unexpected_count=len(mismatches), sample=tuple(mismatches),
+    )
+
+
 def _resolve(value, tables: dict[str, pd.DataFrame], params: dict):
     """Replace the placeholders of a suite file with this run's values."""
     if isinstance(value, dict) and len(value) == 1:
         (key, arg), = value.items()
-        if key == "$columns":
-            return [f.name for f in ALL_TABLES[arg]]
         if key == "$ref":
             table, column = arg.split(".", 1)
             return sorted({v for v in tables[table][column].tolist() if v is not None})
@@ -212,7 +243,7 @@ def validate_tables(
     data_docs_dir: Path | None = None,
     run_name: str | None = None,
 ) -> ValidationReport:
-    """Run one checkpoint per table that has a suite; the report lists each expectation's outcome.
+    """Run one checkpoint per table of the contract (or with a suite); the report lists each expectation's outcome.
 
     With `data_docs_dir`, GX Data Docs for this validation are rendered there.
     """
@@ -227,16 +258,20 @@ def validate_tables(
     report = ValidationReport()
     order = [*ALL_TABLES, *sorted(set(frames) - set(ALL_TABLES))]
     for name in order:
-        if name not in frames or not (suites_dir / f"{name}.json").exists():
+        if name not in frames:
             continue
-        spec = load_suite(name, suites_dir)
+        items, description = table_expectations(name, suites_dir)
+        if not items:
+            continue
+        if name in contract.load():
+            report.outcomes.append(_type_outcome(name, tables[name]))
         configs = [
             ExpectationConfiguration(type=item["type"], kwargs=_resolve(item["kwargs"], frames, params))
-            for item in spec["expectations"]
+            for item in items
         ]
         suite = gx.ExpectationSuite(
             name=f"{name}_suite", expectations=[c.to_domain_obj() for c in configs],
-            meta={"description": spec.get("description", "")},
+            meta={"description": description},
         )
         result = _checkpoint(context, name, suite).run(batch_parameters={"dataframe": frames[name]}, run_id=run_id)
         report.outcomes.extend(_outcomes(name, result))

@@ -20,12 +20,12 @@ import pytest
 from tests.conftest import REPO
 from tests.test_warehouse import count, publish_run, record, small_tables
 from transforms import schemas
-from warehouse import lock, runlog
+from warehouse import ddl, lock, runlog
 from warehouse import publish as wh
 
 
 def ddl_tables() -> dict[str, list[str]]:
-    text = (wh.SQL_DIR / "ddl.sql").read_text()
+    text = ddl.create_tables()
     tables = {}
     for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", text, re.S):
         tables[name] = [line.strip().split()[0] for line in body.splitlines()

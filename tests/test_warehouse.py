@@ -7,13 +7,14 @@ import duckdb
 import pyarrow as pa
 
 from transforms import schemas
+from warehouse import ddl
 from warehouse import publish as wh
 
 NOW = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
 
 
 def ddl_columns() -> dict[str, list[str]]:
-    text = (wh.SQL_DIR / "ddl.sql").read_text()
+    text = ddl.create_tables()
     tables = {}
     for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", text, re.S):
         cols = []

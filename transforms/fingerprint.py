@@ -27,13 +27,15 @@ def extractor_files(root: Path = TRANSFORMS) -> list[Path]:
 
     Every module of the package (subpackages too), every project module
     outside it that the package imports, directly or through another project
-    module, and every file under `data/`. A file left out here is a change
+    module, every file under `data/`, and the table contract (`contract.toml`:
+    the columns the rows are built with). A file left out here is a change
     that would leave stale rows behind (tests/test_fingerprint.py checks the
     list against what an extraction really loads and opens).
     """
     code = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
     data = sorted(p for p in (root / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return code + imported_project_modules(code, root.parent) + data
+    tables = [p for p in [root / "contract.toml"] if p.is_file()]
+    return code + imported_project_modules(code, root.parent) + data + tables
 
 
 def _imported_names(path: Path) -> set[str]:

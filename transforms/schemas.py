@@ -1,154 +1,52 @@
-"""Arrow schemas of every published table: the warehouse contract in code.
+"""Arrow schemas of every published table, derived from the warehouse contract.
 
-`../shared/spec/WAREHOUSE.md` names the tables and columns users rely on; these
-schemas are its executable form. Transforms build tables against them,
-validation checks frames against them, and publishing writes them to Parquet
-and DuckDB, so a column cannot drift in one place only.
+`transforms/contract.toml` declares each column once (name, type, nullability,
+key, allowed values, description); this module is its Arrow form, under the
+names the rest of the code imports. Transforms build tables against these
+schemas, validation checks frames against them, and publishing writes them to
+Parquet and DuckDB, so a column cannot drift in one place only. To add or
+change a column, edit `contract.toml`, not this module.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-_TS = pa.timestamp("us", tz="UTC")
+from transforms import contract
 
-DOCUMENTS = pa.schema(
-    [
-        pa.field("document_id", pa.string(), nullable=False),
-        pa.field("name", pa.string(), nullable=False),
-        pa.field("source_uri", pa.string(), nullable=False),
-        pa.field("sha256", pa.string(), nullable=False),
-        pa.field("n_sentences", pa.int32(), nullable=False),
-        pa.field("ingested_at", _TS, nullable=False),
-        pa.field("run_id", pa.string(), nullable=False),
-        pa.field("status", pa.string(), nullable=False),
-        pa.field("encoding", pa.string()),
-        pa.field("n_chars", pa.int64(), nullable=False),
-        # what cleaning did to the text (markup removed, control characters replaced)
-        pa.field("note", pa.string()),
-        # the extractor that produced this document's rows (see transforms/fingerprint.py);
-        # NULL for rows published before fingerprints existed, which are re-extracted
-        pa.field("extractor_fingerprint", pa.string()),
-    ]
-)
+#: The Arrow type of each type of the contract's vocabulary (`contract.TYPES`).
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int8": pa.int8(),
+    "int32": pa.int32(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+    "list<string>": pa.list_(pa.string()),
+}
 
-SENTENCES = pa.schema(
-    [
-        pa.field("sentence_id", pa.string(), nullable=False),
-        pa.field("document_id", pa.string(), nullable=False),
-        pa.field("ordinal", pa.int32(), nullable=False),
-        pa.field("text", pa.string(), nullable=False),
-        pa.field("raw_text", pa.string(), nullable=False),
-        pa.field("char_start", pa.int64(), nullable=False),
-        pa.field("char_end", pa.int64(), nullable=False),
-    ]
-)
 
-CITATIONS = pa.schema(
-    [
-        pa.field("sentence_id", pa.string(), nullable=False),
-        pa.field("marker", pa.string(), nullable=False),
-        pa.field("position", pa.int32(), nullable=False),
-    ]
-)
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of one table of the contract: its columns in order, with type and nullability."""
+    return pa.schema(
+        [pa.field(c.name, ARROW_TYPES[c.type], nullable=c.nullable) for c in contract.table(table).columns]
+    )
 
-ACTORS = pa.schema(
-    [
-        pa.field("actor_id", pa.string(), nullable=False),
-        pa.field("name", pa.string(), nullable=False),
-        pa.field("actor_type", pa.string(), nullable=False),
-        pa.field("country_code", pa.string()),
-        pa.field("aliases", pa.list_(pa.string()), nullable=False),
-    ]
-)
 
-EVENTS = pa.schema(
-    [
-        pa.field("event_id", pa.string(), nullable=False),
-        pa.field("document_id", pa.string(), nullable=False),
-        pa.field("sentence_id", pa.string(), nullable=False),
-        pa.field("event_code", pa.string(), nullable=False),
-        pa.field("event_root_code", pa.string(), nullable=False),
-        pa.field("event_label", pa.string()),
-        pa.field("quad_class", pa.int8(), nullable=False),
-        pa.field("goldstein", pa.float64(), nullable=False),
-        pa.field("plover_category", pa.string()),
-        pa.field("trigger", pa.string(), nullable=False),
-        pa.field("source_actor_id", pa.string()),
-        pa.field("target_actor_id", pa.string()),
-        pa.field("date_start", pa.date32()),
-        pa.field("date_end", pa.date32()),
-        pa.field("date_precision", pa.string(), nullable=False),
-        pa.field("date_text", pa.string()),
-        pa.field("date_source", pa.string(), nullable=False),
-        pa.field("location_name", pa.string()),
-        pa.field("location_country", pa.string()),
-        pa.field("latitude", pa.float64()),
-        pa.field("longitude", pa.float64()),
-    ]
-)
-
-PIPELINE_RUNS = pa.schema(
-    [
-        pa.field("run_id", pa.string(), nullable=False),
-        pa.field("started_at", _TS, nullable=False),
-        pa.field("finished_at", _TS),
-        pa.field("status", pa.string(), nullable=False),
-        pa.field("n_documents", pa.int64(), nullable=False),
-        pa.field("n_sentences", pa.int64(), nullable=False),
-        pa.field("n_events", pa.int64(), nullable=False),
-        pa.field("validation_success", pa.bool_()),
-        pa.field("message", pa.string()),
-        pa.field("n_extracted", pa.int64(), nullable=False),
-        pa.field("n_reused", pa.int64(), nullable=False),
-        pa.field("n_files_skipped", pa.int64(), nullable=False),
-        pa.field("n_quarantined", pa.int64(), nullable=False),
-        pa.field("extractor_fingerprint", pa.string()),
-    ]
-)
-
+DOCUMENTS = arrow_schema("documents")
+SENTENCES = arrow_schema("sentences")
+CITATIONS = arrow_schema("citations")
+ACTORS = arrow_schema("actors")
+EVENTS = arrow_schema("events")
+PIPELINE_RUNS = arrow_schema("pipeline_runs")
 #: Rows kept out of the published tables by a row-level rule (transforms/quality.py).
-QUARANTINE = pa.schema(
-    [
-        pa.field("table_name", pa.string(), nullable=False),
-        pa.field("row_id", pa.string(), nullable=False),
-        pa.field("document_id", pa.string(), nullable=False),
-        pa.field("sentence_id", pa.string()),
-        pa.field("rule", pa.string(), nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("run_id", pa.string(), nullable=False),
-        pa.field("payload", pa.string()),  # the row as JSON, for inspection
-    ]
-)
-
+QUARANTINE = arrow_schema("quarantine")
 #: One row per input file per run: what happened to it and why.
-INPUT_FILES = pa.schema(
-    [
-        pa.field("run_id", pa.string(), nullable=False),
-        pa.field("path", pa.string(), nullable=False),
-        pa.field("name", pa.string(), nullable=False),
-        pa.field("status", pa.string(), nullable=False),
-        pa.field("outcome", pa.string(), nullable=False),
-        pa.field("reason", pa.string()),
-        pa.field("note", pa.string()),
-        pa.field("document_id", pa.string()),
-        pa.field("n_bytes", pa.int64()),
-        pa.field("encoding", pa.string()),
-    ]
-)
-
+INPUT_FILES = arrow_schema("input_files")
 #: One row per expectation per run (the GX checkpoint results, failed runs included).
-VALIDATION_RESULTS = pa.schema(
-    [
-        pa.field("run_id", pa.string(), nullable=False),
-        pa.field("table_name", pa.string(), nullable=False),
-        pa.field("expectation", pa.string(), nullable=False),
-        pa.field("column_name", pa.string()),
-        pa.field("success", pa.bool_(), nullable=False),
-        pa.field("unexpected_count", pa.int64()),
-        pa.field("details", pa.string()),
-    ]
-)
+VALIDATION_RESULTS = arrow_schema("validation_results")
 
 #: The tables one run publishes, in load order (parents before children).
 TABLES: dict[str, pa.Schema] = {

@@ -60,7 +60,7 @@ import pyarrow.parquet as pq
 
 from transforms.schemas import DOCUMENT_TABLES, RUN_TABLES
 from transforms.tables import merge_actor_rows
-from warehouse import faults, lock, runlog
+from warehouse import ddl, faults, lock, runlog
 
 SQL_DIR = Path(__file__).parent / "sql"
 DB_NAME = "events.duckdb"
@@ -262,6 +262,7 @@ def _write_parquet(folder: Path, tables: dict[str, pa.Table]) -> dict[str, dict]
 def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = None, run_id: str | None = None) -> None:
     """A fresh DuckDB file from a Parquet tree: DDL, load and views in one transaction, then a checkpoint.
 
+    The tables are created from the contract (warehouse/ddl.py), the views by `sql/views.sql`.
     With `run_id`, the view `current_run` names the run this database comes
     from (its `pipeline_runs` row), so a reader can tell which snapshot it has.
     """
@@ -269,7 +270,7 @@ def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = 
     con = duckdb.connect(str(db_path))
     try:
         con.execute("BEGIN TRANSACTION")
-        con.execute((SQL_DIR / "ddl.sql").read_text(encoding="utf-8"))
+        con.execute(ddl.create_tables())
         for n, name in enumerate(names):
             files = str(parquet_dir / name / "*.parquet")
             con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{files}')")

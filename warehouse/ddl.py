@@ -1,0 +1,64 @@
+"""The DuckDB DDL of the warehouse tables, generated from the contract.
+
+The tables used to be written out by hand in `sql/ddl.sql`, a copy of the
+Arrow schemas that only a name-by-name test kept in step. Now each column is
+declared once in `transforms/contract.toml` and this module writes its
+CREATE TABLE statements: the types, NOT NULL for non-nullable columns and the
+PRIMARY KEY (inline for one column, a table constraint for several), which
+give the same table definitions as the hand-written file did. References
+between tables stay Great Expectations checks, not FOREIGN KEY constraints,
+as before. The views (`sql/views.sql`) stay hand-written SQL.
+
+`python -m warehouse.ddl` prints the statements.
+"""
+
+from __future__ import annotations
+
+from transforms import contract
+
+#: The DuckDB type of each type of the contract's vocabulary (`contract.TYPES`).
+DUCKDB_TYPES: dict[str, str] = {
+    "string": "VARCHAR",
+    "int8": "TINYINT",
+    "int32": "INTEGER",
+    "int64": "BIGINT",
+    "float64": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
+    "list<string>": "VARCHAR[]",
+}
+
+
+def column_definition(column: contract.Column, single_key: bool, width: int = 0) -> str:
+    """`name TYPE [PRIMARY KEY | NOT NULL]`; a one-column key is declared inline (it implies NOT NULL)."""
+    parts = [column.name.ljust(width), DUCKDB_TYPES[column.type]]
+    if column.primary_key and single_key:
+        parts.append("PRIMARY KEY")
+    elif not column.nullable:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def create_table(table: contract.Table) -> str:
+    """One CREATE TABLE statement, columns in contract order, each with its description as a comment."""
+    key = table.primary_key
+    width = max(len(name) for name in table.column_names)
+    lines = [column_definition(c, single_key=len(key) == 1, width=width) for c in table.columns]
+    if len(key) > 1:
+        lines.append(f"PRIMARY KEY ({', '.join(key)})")
+    comments = [f"  -- {c.description}" for c in table.columns] + [""] * (len(lines) - len(table.columns))
+    body = [
+        f"    {line}{',' if n < len(lines) - 1 else ''}{comment}"
+        for n, (line, comment) in enumerate(zip(lines, comments))
+    ]
+    return "\n".join([f"-- {table.description}", f"CREATE TABLE {table.name} (", *body, ");"])
+
+
+def create_tables() -> str:
+    """The DDL of every table of the contract, in declaration order."""
+    return "\n\n".join(create_table(t) for t in contract.load().values()) + "\n"
+
+
+if __name__ == "__main__":
+    print(create_tables(), end="")
