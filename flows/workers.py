@@ -80,15 +80,21 @@ def pool(workers: int, model: str | None, actors_files: list[str]) -> Iterator[c
     try:
         yield executor
     finally:
-        processes = list((executor._processes or {}).values())  # noqa: SLF001 - to end them for sure
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
+        _end(executor)
+
+
+def _end(executor: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Stop every worker now (an interrupted run must not wait for their batches), then reap them all."""
+    processes = list((executor._processes or {}).values())  # noqa: SLF001 - to end them for sure
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)  # the pool's own thread reaps what it started
+    for process in processes + list((executor._processes or {}).values()):  # noqa: SLF001
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
             process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
 
 
 def extract_batches(
