@@ -21,8 +21,10 @@ $(STAMP): pyproject.toml requirements/model.txt
 run: $(STAMP)
 	$(VENV)/bin/eventledger run --warehouse $(WAREHOUSE)
 
+# Two test processes (the machine has two cores); a test file stays in one process, so module
+# fixtures are built once. One process: $(PY) -m pytest -q -p no:xdist
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) $(WAREHOUSE) *.egg-info
