@@ -32,6 +32,8 @@ SETTING_FLAGS = {
     "keep_snapshots": ("keep_snapshots", "--keep-snapshots"),
     "verbosity": ("verbosity", "--quiet/--verbose"),
     "workers": ("workers", "--workers"),
+    "runner": ("runner", "--runner"),
+    "dask_address": ("dask_address", "--dask-address"),
     "inbox": ("inbox", "--inbox"),
     "schedule": ("cron", "--cron"),
 }
@@ -70,6 +72,17 @@ def _add_verbosity(parser: argparse.ArgumentParser) -> None:
                        help="no progress and no summary: errors only, the exit status says the rest (setting verbosity)")
     group.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const="verbose",
                        help="Prefect's own log lines too, and the traceback of an unexpected error")
+
+
+def _add_runner(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", default=None, metavar="N",
+                        help="extraction processes, each with its own model (setting workers; default: the cores)")
+    parser.add_argument("--runner", default=None, metavar="local|dask",
+                        help="where extraction runs: this machine's worker processes, or a Dask cluster through "
+                             "prefect-dask (setting runner; default: local)")
+    parser.add_argument("--dask-address", default=None, metavar="ADDRESS",
+                        help="with --runner dask: an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                             "(setting dask_address; default: a LocalCluster of --workers processes)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,8 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(setting keep_snapshots; default: $EVENTLEDGER_KEEP_SNAPSHOTS or 3)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
-    run.add_argument("--workers", default=None, metavar="N",
-                     help="extraction processes, each with its own model (setting workers; default: the cores)")
+    _add_runner(run)
     _add_verbosity(run)
 
     serve = sub.add_parser(
@@ -158,8 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--interval", type=float, default=None, metavar="SECONDS",
                        help="instead of --cron: a run every SECONDS (short schedules for trials and tests)")
     serve.add_argument("--name", default="inbox", help="the deployment's name (default: inbox)")
-    serve.add_argument("--workers", default=None, metavar="N",
-                       help="extraction processes of each scheduled run (setting workers; default: the cores)")
+    _add_runner(serve)
     _add_verbosity(serve)
 
     ev = sub.add_parser(

@@ -136,6 +136,11 @@ class Settings(BaseModel):
                                       description="longer sentences are quarantined, not parsed")
     workers: Whole = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
                            description="extraction processes (1: extract in the run's own process)")
+    runner: Literal["local", "dask"] = Field(
+        "local", description="where extraction runs: local (the workers of this machine) or dask (a Dask cluster)")
+    dask_address: Annotated[str | None, BeforeValidator(_optional_text)] = Field(
+        None, description="with runner dask: an existing scheduler (tcp://host:8786); none: a LocalCluster of "
+        "`workers` processes")
     verbosity: Literal["quiet", "normal", "verbose"] = Field(
         "normal", description="quiet: errors and results only; verbose: Prefect's own log lines and tracebacks too")
 

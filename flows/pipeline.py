@@ -265,6 +265,27 @@ def extract_on_workers_task(
             max_sentence_chars=max_sentence_chars)
 
 
+def extract_on_dask(batches: list[list[document.SegmentedDocument]], settings: Settings, actors_files: list[str],
+                    run_id: str, today: dt.date, done) -> list[document.DocumentTables]:
+    """Every batch as an `extract` task run on a Dask cluster (flows/dask_runner.py); the parts in batch order.
+
+    Each Dask worker loads the model and the knowledge once (they are cached
+    per process), as the local workers do.
+    """
+    from flows.dask_runner import task_runner
+
+    parts: list[document.DocumentTables] = []
+    with task_runner(settings) as runner:
+        futures = [runner.submit(extract_task, parameters={
+            "batch": batch, "actors_files": actors_files, "run_id": run_id, "today": today,
+            "model": settings.spacy_model, "max_sentence_chars": settings.max_sentence_chars,
+        }) for batch in batches]
+        for batch, future in zip(batches, futures):
+            parts.extend(future.result())
+            done(batch)
+    return parts
+
+
 @task(name="validate")
 def validate_task(run_tables: dict[str, pa.Table], params: dict, data_docs_dir: str, run_id: str) -> ValidationReport:
     return validate_tables(run_tables, params=params, data_docs_dir=Path(data_docs_dir), run_name=run_id)
@@ -544,7 +565,9 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     parts: list[document.DocumentTables] = []
     extraction = report.extraction(len(segmented))
     batches = [segmented[start : start + BATCH_SIZE] for start in range(0, len(segmented), BATCH_SIZE)]
-    if settings.workers > 1 and len(batches) > 1:  # a pool costs seconds: worth it from two batches on
+    if settings.runner == "dask" and batches:
+        parts = extract_on_dask(batches, settings, actors_files, run_id, today, extraction.advance_batch)
+    elif settings.workers > 1 and len(batches) > 1:  # a pool costs seconds: worth it from two batches on
         parts = extract_on_workers_task(batches, min(settings.workers, len(batches)), actors_files, run_id, today,
                                         settings.spacy_model, settings.max_sentence_chars, extraction.advance_batch)
     else:
