@@ -1,4 +1,4 @@
-"""The `eventledger` command line: run, serve, eval, query, runs, config.
+"""The `eventledger` command line: run, serve, eval, query, runs, maintain, config.
 
 Heavy imports (Prefect, spaCy, GX) happen inside the subcommand that needs
 them, so `--help` and `query` answer at once. Every subcommand gets one
@@ -36,6 +36,7 @@ SETTING_FLAGS = {
     "dask_address": ("dask_address", "--dask-address"),
     "inbox": ("inbox", "--inbox"),
     "schedule": ("cron", "--cron"),
+    "maintenance_schedule": ("maintenance_cron", "--maintenance-cron"),
 }
 #: Files listed per group in the run summary; the rest are counted (all are in the run record).
 LIST_LIMIT = 20
@@ -169,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cron schedule, 5 fields (setting schedule; default '*/15 * * * *')")
     serve.add_argument("--interval", type=float, default=None, metavar="SECONDS",
                        help="instead of --cron: a run every SECONDS (short schedules for trials and tests)")
+    serve.add_argument("--maintenance-cron", default=None, metavar="EXPR",
+                       help="cron schedule of eventledger maintain (setting maintenance_schedule; default '17 3 * * *')")
     serve.add_argument("--name", default="inbox", help="the deployment's name (default: inbox)")
     _add_runner(serve)
     _add_verbosity(serve)
@@ -207,7 +210,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(query)
     _add_config(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    query.add_argument("--as-of", default=None, metavar="RUN_ID",
+                       help="query the warehouse as a published run left it (its snapshot, while keep_snapshots "
+                            "keeps it; `eventledger runs` lists run ids)")
     _add_verbosity(query)
+
+    maintain = sub.add_parser(
+        "maintain",
+        help="remove leftovers of killed runs and snapshots past the retention",
+        description="Holding the writers' lock, removes what killed runs left, closes their records, and keeps "
+        "the newest keep_snapshots snapshots and Data Docs (always the current one). A run does the same before "
+        "it publishes; eventledger serve runs this on its own schedule (setting maintenance_schedule).",
+        epilog="Example:\n  eventledger maintain --warehouse /srv/wh --keep-snapshots 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_warehouse(maintain)
+    _add_config(maintain)
+    maintain.add_argument("--keep-snapshots", default=None, metavar="N",
+                          help="snapshots to keep (setting keep_snapshots; default: 3)")
+    maintain.add_argument("--wait", default=None, metavar="SECONDS",
+                          help="wait this long for a run holding the warehouse (setting lock_wait; default: 5)")
+    _add_verbosity(maintain)
 
     config = sub.add_parser(
         "config",
@@ -376,6 +399,21 @@ def _serve_stopped(by: str, status: int) -> int:
     return status
 
 
+def cmd_maintain(args, settings) -> int:
+    """Tidy the warehouse now; busy is exit status 75, as for a run."""
+    from warehouse import lock
+    from warehouse.maintenance import maintain
+
+    try:
+        report = maintain(settings.warehouse, keep=settings.keep_snapshots, wait=settings.lock_wait)
+    except lock.WarehouseBusy as exc:
+        print(f"eventledger: maintain not started: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    if settings.verbosity != "quiet":
+        print(f"maintain {settings.warehouse}: {report.describe()}")
+    return 0
+
+
 def _listing(title: str, items: list[str], details) -> list[str]:
     if not items:
         return []
@@ -501,7 +539,7 @@ def cmd_query(args, settings) -> int:
     check_sql(args.sql)
     warehouse = settings.warehouse
     try:
-        columns, rows = fetch(warehouse, args.sql)
+        columns, rows = fetch(warehouse, args.sql, as_of=args.as_of)
     except duckdb.Error as exc:
         print(f"eventledger: query failed: {exc}", file=sys.stderr)
         return 1
@@ -589,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     handlers = {"run": cmd_run, "eval": cmd_eval, "query": cmd_query, "config": cmd_config, "runs": cmd_runs,
-                "serve": cmd_serve}
+                "serve": cmd_serve, "maintain": cmd_maintain}
     signals.raise_on_sigterm()  # SIGTERM ends a command as cleanly as Ctrl-C does
     try:
         settings = settings_from_args(args)

@@ -35,9 +35,10 @@ def as_user_error(exc: BaseException) -> UserError | None:
     if isinstance(exc, UserError):
         return exc
     from transforms.nlp import ModelNotFound
-    from warehouse.query import EmptyQuery, WarehouseMissing
+    from warehouse.maintenance import NotAWarehouse
+    from warehouse.query import EmptyQuery, SnapshotNotKept, WarehouseMissing
 
-    if isinstance(exc, WarehouseMissing):
+    if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse)):
         return UserError(str(exc), EXIT_FAILED)
     if isinstance(exc, (EmptyQuery, ModelNotFound)):
         return UserError(str(exc), EXIT_USAGE)

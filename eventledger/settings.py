@@ -39,6 +39,8 @@ ENV_PREFIX = "EVENTLEDGER_"
 CONFIG_ENV = "EVENTLEDGER_CONFIG"
 DEFAULT_CONFIG_FILE = "eventledger.toml"
 DEFAULT_SCHEDULE = "*/15 * * * *"
+#: Once a day, at a quiet minute.
+DEFAULT_MAINTENANCE_SCHEDULE = "17 3 * * *"
 DEFAULT_SOURCE = "default"
 
 #: Settings whose values are paths: made absolute, and read relative to the config file's folder.
@@ -126,6 +128,8 @@ class Settings(BaseModel):
     warehouse: Folder = Field(Path("data/warehouse"), description="the warehouse folder")
     inbox: AbsolutePath = Field(Path("inbox"), description="the folder a scheduled run reads (eventledger serve)")
     schedule: Annotated[str, AfterValidator(_cron)] = Field(DEFAULT_SCHEDULE, description="cron schedule of serve")
+    maintenance_schedule: Annotated[str, AfterValidator(_cron)] = Field(
+        DEFAULT_MAINTENANCE_SCHEDULE, description="cron schedule of serve's maintenance (eventledger maintain)")
     spacy_model: Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_spacy_model)] = Field(
         None, description="spaCy pipeline: an installed package or a model folder (none: the installed default)")
     actors: list[ActorFile] = Field(default_factory=list, description="extra actor CSV files")

@@ -16,7 +16,9 @@ module only says what is served:
 - runs never prune: a file taken out of the inbox stays in the warehouse
   until someone runs `eventledger run --prune`, and an empty inbox is an
   idle run (Completed, named "Idle"), not a failure every quarter hour;
-- stopping `serve` pauses the schedule (nothing runs while nobody serves it).
+- a second deployment, `eventledger-maintain/<name>`, runs `eventledger
+  maintain` on the `maintenance_schedule` (daily by default);
+- stopping `serve` pauses both schedules (nothing runs while nobody serves it).
 
 A schedule needs a Prefect server that outlives the command, so `serve`
 refuses to start without `PREFECT_API_URL` (see eventledger/cli.py).
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
+from flows.maintenance import maintenance
 from flows.pipeline import flow_run_tags, pipeline
 from eventledger.settings import Settings
 
@@ -74,8 +77,19 @@ async def _serve(settings: Settings, name: str, schedule: Schedule, announce) ->
         enforce_parameter_schema=False,
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
+    await runner.aadd_flow(
+        maintenance,
+        name=name,
+        cron=settings.maintenance_schedule,
+        parameters={"settings": settings.values(), "settings_sources": settings.sources()},
+        tags=list(flow_run_tags("maintain", Path(settings.warehouse))),
+        description=f"eventledger maintain of the warehouse {settings.warehouse}",
+        enforce_parameter_schema=False,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
     announce(f"serving deployment '{pipeline.name}/{name}': {schedule.describe()}, "
              f"inbox {settings.inbox} -> warehouse {settings.warehouse}")
+    announce(f"serving deployment '{maintenance.name}/{name}': cron '{settings.maintenance_schedule}'")
     announce(f"run it now with: prefect deployment run '{pipeline.name}/{name}'; stop serving with Ctrl-C")
     await runner.start()
     return runner.stopping

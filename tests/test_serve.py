@@ -128,6 +128,16 @@ def flow_runs(api_url: str, deployment: str = "eventledger-run/inbox") -> list:
     return dep, sorted(runs, key=lambda r: r.end_time or r.expected_start_time)
 
 
+def maintenance_deployment(api_url: str):
+    from prefect.client.orchestration import PrefectClient
+
+    async def read():
+        async with PrefectClient(api_url) as client:
+            return await client.read_deployment_by_name("eventledger-maintain/inbox")
+
+    return asyncio.run(read())
+
+
 def wait_for_run(api_url: str, state_type: str, serve: subprocess.Popen, serve_log: Path, after: int = 0,
                  name: str | None = None):
     """The first ended flow run of the deployment (beyond the first `after`) in `state_type` (named `name`)."""
@@ -178,6 +188,10 @@ def test_serve_runs_on_its_schedule_reports_failed_and_completed_runs_and_stops_
             assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
         finally:
             con.close()
+
+        maintenance = maintenance_deployment(api_url)  # served beside it, on its own schedule
+        assert [s.schedule.cron for s in maintenance.schedules] == ["17 3 * * *"]
+        assert maintenance.parameters["settings"]["warehouse"] == str(root)
 
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(timeout=60) == 143, serve_log.read_text()

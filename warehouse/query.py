@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.publish import WarehousePaths
+from warehouse.publish import DB_NAME, WarehousePaths
 
 
 #: What to type instead of empty SQL.
@@ -35,18 +35,40 @@ def check_sql(sql: str) -> None:
         raise EmptyQuery(sql)
 
 
-def connect(root: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection: queries cannot change the warehouse, and runs are not blocked."""
+class SnapshotNotKept(LookupError):
+    """`--as-of` names a run whose snapshot is not (or no longer) in the warehouse."""
+
+
+def snapshot_database(root: Path, run_id: str) -> Path:
+    """The database of the snapshot a published run made, while the retention keeps it (time travel)."""
+    paths = WarehousePaths(Path(root))
+    folder = paths.snapshots / run_id
+    if Path(run_id).name != run_id or run_id.startswith(".") or not (folder / DB_NAME).is_file():
+        kept = sorted(p.name for p in paths.snapshots.iterdir() if (p / DB_NAME).is_file()) \
+            if paths.snapshots.is_dir() else []
+        listed = ", ".join(kept[-5:]) if kept else "none"
+        raise SnapshotNotKept(f"run {run_id} has no snapshot in {root} (never published, or past the retention "
+                              f"of keep_snapshots); kept: {listed}")
+    return folder / DB_NAME
+
+
+def connect(root: Path, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection: queries cannot change the warehouse, and runs are not blocked.
+
+    `as_of` reads the snapshot a published run made instead of the current one.
+    """
     path = WarehousePaths(Path(root)).database
     if not path.exists():
         raise WarehouseMissing(f"nothing is published in {root} yet (no {path.name}): "
                                f"run `eventledger run <files> --warehouse {root}` first")
+    if as_of is not None:
+        path = snapshot_database(root, as_of)
     return duckdb.connect(str(path), read_only=True)
 
 
-def fetch(root: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    """Column names and rows of a query."""
-    con = connect(root)
+def fetch(root: Path, sql: str, params: list | None = None, as_of: str | None = None) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of a query (on the snapshot of run `as_of`, if given)."""
+    con = connect(root, as_of)
     try:
         cursor = con.execute(sql, params or [])
         if cursor is None:  # only comments or semicolons
