@@ -567,7 +567,7 @@ def _shown_value(name: str, value) -> str:
             return "(none, and no default model is installed)"
     if isinstance(value, list):
         return ", ".join(map(str, value)) if value else "(none)"
-    return str(value)
+    return "(none)" if value is None else str(value)
 
 
 def render_settings(settings) -> str:

@@ -24,8 +24,10 @@ Orchestration only: every task wraps a pure function from `transforms`,
   flow run is named after eventledger's run id, the progress lines go to its
   Prefect logs, and the summary is attached as a markdown artifact.
 
-Extraction runs in batches of documents so that a parallel task runner
-(Dask, through prefect-dask) can spread them later.
+Extraction runs in batches of 25 documents: on the worker processes of this
+machine (flows/workers.py; the `workers` setting), in the run's own process
+for a single batch, or as task runs on a Dask cluster (flows/dask_runner.py;
+`runner = "dask"`). The batches come back in order whichever way they ran.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ import logging
 import os
 import re
 import socket
-import sys
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
