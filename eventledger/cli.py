@@ -541,7 +541,8 @@ def cmd_query(args, settings) -> int:
     try:
         columns, rows = fetch(warehouse, args.sql, as_of=args.as_of)
     except duckdb.Error as exc:
-        print(f"eventledger: query failed: {exc}", file=sys.stderr)
+        reason = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        print(f"eventledger: query failed: {reason}", file=sys.stderr)  # one line: DuckDB adds the SQL and a caret
         return 1
     if args.format == "json":
         print(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=2))

@@ -74,3 +74,22 @@ def test_query_as_of_reads_the_snapshot_of_an_earlier_run_while_it_is_kept(tmp_p
         assert main(["query", sql, "--warehouse", str(root), "--as-of", missing]) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and f"run {missing} has no snapshot" in err and "kept: r1, r2" in err
+
+
+@pytest.mark.parametrize("sql, refused", [
+    ("COPY (SELECT 1) TO '{root}/parquet/events/x.csv'", "Permission Error"),
+    ("ATTACH '{root}/other.duckdb' AS other", "Permission Error"),
+    ("INSTALL httpfs", "Permission Error"),
+    ("SET threads = 1", "configuration has been locked"),
+    ("SET enable_external_access = true", "configuration has been locked"),
+    ("SELECT * FROM read_csv('{root}/runs/r1.json')", "Permission Error"),
+    ("CREATE TABLE t AS SELECT 1", "read-only"),
+])
+def test_query_cannot_write_attach_install_or_change_settings(tmp_path, capsys, sql, refused):
+    root = tmp_path / "wh"
+    publish_runs(root, ["r1"])
+    before = sorted(str(p) for p in root.rglob("*"))
+    assert main(["query", sql.format(root=root), "--warehouse", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("eventledger: query failed: ") and refused in err and err.count("\n") == 1
+    assert sorted(str(p) for p in root.rglob("*")) == before  # nothing written

@@ -1,5 +1,7 @@
 """Read-only access to a published warehouse, for `eventledger query` and `eval`.
 
+Read-only in fact, not only in name: see `lock_down`.
+
 Its two user errors (no warehouse published yet, SQL without a statement)
 carry messages that say what to do; the command line prints them on one line.
 """
@@ -63,7 +65,22 @@ def connect(root: Path, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
                                f"run `eventledger run <files> --warehouse {root}` first")
     if as_of is not None:
         path = snapshot_database(root, as_of)
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True)
+    return lock_down(con)
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Make a reader's connection unable to write anywhere, and keep it so.
+
+    A read-only database still lets SQL write files (`COPY ... TO` any path,
+    the published Parquet included), attach other databases read-write,
+    install extensions and change settings. With external access off, DuckDB
+    refuses every file system operation but reading the attached database,
+    and locking the configuration stops a query from turning that back on.
+    """
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
 
 
 def fetch(root: Path, sql: str, params: list | None = None, as_of: str | None = None) -> tuple[list[str], list[tuple]]:
