@@ -115,7 +115,7 @@ def in_process_server() -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             sock.close()
             raise PrefectUnavailable("the in-process Prefect server did not start; "
-                                     "set EVENTLEDGER_DEBUG=1 and run again to see why")
+                                     "run again with --verbose to see why")
         time.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}/api"
