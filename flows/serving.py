@@ -36,10 +36,6 @@ from flows.maintenance import maintenance
 from flows.pipeline import flow_run_tags, pipeline
 from eventledger.settings import Settings
 
-#: The deployment's name when none is given: the flow's deployments read `eventledger-run/inbox`.
-DEFAULT_DEPLOYMENT = "inbox"
-
-
 @dataclass(frozen=True)
 class Schedule:
     """When scheduled runs start: a cron expression, or every `interval` seconds (short schedules, tests)."""
@@ -61,7 +57,7 @@ def deployment_parameters(settings: Settings) -> dict:
     }
 
 
-async def _serve(settings: Settings, name: str, schedule: Schedule, announce) -> None:
+async def _serve(settings: Settings, name: str, schedule: Schedule, announce) -> bool:
     from prefect.deployments.runner import EntrypointType
     from prefect.runner import Runner
 
