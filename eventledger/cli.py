@@ -291,8 +291,6 @@ def cmd_run(args, settings) -> int:
     run record (exit status 75) but no flow run at all. (The flow's own
     Cancelled "Busy" state is for callers that start the flow directly.)
     """
-    import datetime as dt
-
     from eventledger.preflight import check_run
     from warehouse import lock, runlog
 
@@ -313,14 +311,9 @@ def cmd_run(args, settings) -> int:
                 summary = run_flow(paths, settings, args.prune, run_id=run_id, reextract=args.reextract,
                                    run_tags=flow_run_tags("run", warehouse))
     except lock.WarehouseBusy as exc:
-        run_id = runlog.new_run_id()
-        now = dt.datetime.now(dt.timezone.utc).isoformat()
-        record = runlog.write_record(warehouse, {
-            "run_id": run_id, "started_at": now, "finished_at": now, "status": runlog.FAILED,
-            "message": str(exc), "pid": os.getpid(), "warehouse": str(warehouse), "files": [], "validation": [],
-            "settings": settings.values(), "settings_sources": settings.sources(),
-            "reason": runlog.REASON_BUSY,  # readers tell a busy run by this field, not by its message
-        })
+        # readers tell a busy run by its `reason`, not by its message
+        record = _record_unstarted_run(settings, runlog.new_run_id(), runlog.FAILED, str(exc),
+                                       reason=runlog.REASON_BUSY)
         print(f"eventledger: run not started: {exc}", file=sys.stderr)
         print(f"details: {record}", file=sys.stderr)
         return EXIT_BUSY
@@ -338,7 +331,13 @@ def cmd_run(args, settings) -> int:
             print(f"eventledger: run {run_id} published; {signals.describe(exc)} came after its switch "
                   f"(details: {runlog.record_path(warehouse, run_id)})", file=sys.stderr)
             return 0
-        where = f" (details: {runlog.record_path(warehouse, run_id)})" if run_id else ""
+        where = ""
+        if run_id:  # a run stopped before its flow began has no record yet: it gets one
+            record = runlog.record_path(warehouse, run_id)
+            if not record.exists():
+                _record_unstarted_run(settings, run_id, runlog.INTERRUPTED,
+                                      f"interrupted by {signals.describe(exc)}; nothing of this run was published")
+            where = f" (details: {record})"
         print(f"eventledger: run {run_id or 'not started,'} interrupted by {signals.describe(exc)}; "
               f"nothing of it was published{where}", file=sys.stderr)
         return signals.exit_status(exc)
@@ -352,6 +351,20 @@ def cmd_run(args, settings) -> int:
         print(f"details: {summary.details}{docs}", file=sys.stderr)
         return 1
     return 0
+
+
+def _record_unstarted_run(settings, run_id: str, status: str, message: str, **extra):
+    """The record of a run that ended before its flow began (busy, or interrupted while starting)."""
+    import datetime as dt
+
+    from warehouse import runlog
+
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    return runlog.write_record(settings.warehouse, {
+        "run_id": run_id, "started_at": now, "finished_at": now, "status": status, "message": message,
+        "pid": os.getpid(), "warehouse": str(settings.warehouse), "files": [], "validation": [],
+        "settings": settings.values(), "settings_sources": settings.sources(), **extra,
+    })
 
 
 def cmd_serve(args, settings) -> int:
