@@ -18,8 +18,6 @@ from pathlib import Path
 
 from eventledger import __version__, signals
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 #: Exit status when another run holds the warehouse (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75
 #: Exit status of a command line or a setting that cannot be used (as argparse's own errors).
@@ -294,10 +292,11 @@ def cmd_run(args, settings) -> int:
     import datetime as dt
 
     from eventledger.preflight import check_run
+    from eventledger.resources import sample_dir
     from warehouse import lock, runlog
 
     warehouse = settings.warehouse
-    paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
+    paths = [str(p) for p in args.paths] or [str(sample_dir())]  # in the package, so also found from a wheel
     check_run(args.paths, settings, allow_missing=args.allow_missing)  # a mistake costs a second, not a minute
     run_id = None
     try:
