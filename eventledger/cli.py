@@ -18,8 +18,6 @@ from pathlib import Path
 
 from eventledger import __version__, signals
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 #: Exit status when another run holds the warehouse (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75
 #: Exit status of a command line or a setting that cannot be used (as argparse's own errors).
@@ -40,6 +38,9 @@ SETTING_FLAGS = {
 }
 #: Files listed per group in the run summary; the rest are counted (all are in the run record).
 LIST_LIMIT = 20
+
+#: `query --format` choices: json is JSON Lines; json-array is the one array that json used to print.
+QUERY_FORMATS = ("table", "csv", "json", "json-array")
 
 EXAMPLE_SQL = (
     "SELECT date_start, event_code, source_name, target_name, trigger "
@@ -201,15 +202,29 @@ def build_parser() -> argparse.ArgumentParser:
     query = sub.add_parser(
         "query",
         help="run read-only SQL against the warehouse",
-        description="Runs read-only SQL against DIR/events.duckdb and prints the result.",
-        epilog=f"Example:\n  eventledger query \"{EXAMPLE_SQL}\"",
+        description="Runs read-only SQL against DIR/events.duckdb and prints the result: the SQL as an argument, "
+        "from a file (--file) or from standard input (SQL given as -). Table cells are printed whole unless "
+        "--max-width cuts them.",
+        epilog="Examples:\n"
+        f"  eventledger query \"{EXAMPLE_SQL}\"\n"
+        "  eventledger query --file report.sql --format csv > report.csv\n"
+        "  echo 'SELECT count(*) FROM events' | eventledger query -\n"
+        "  eventledger query \"SELECT * FROM pipeline_runs\" --format json | jq -r .status   # one object per line",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    query.add_argument("sql", metavar="SQL", help="the query (tables: documents, sentences, citations, actors, events, "
-                       "quarantine, pipeline_runs, input_files, validation_results; view events_flat)")
+    query.add_argument("sql", nargs="?", default=None, metavar="SQL",
+                       help="the query, or - to read it from standard input (tables: documents, sentences, "
+                       "citations, actors, events, quarantine, pipeline_runs, input_files, validation_results; "
+                       "view events_flat)")
+    query.add_argument("--file", "-f", type=Path, default=None, metavar="PATH",
+                       help="read the SQL from this file instead (- for standard input)")
     _add_warehouse(query)
     _add_config(query)
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    query.add_argument("--format", choices=QUERY_FORMATS, default="table",
+                       help="table (default), csv, json (JSON Lines: one object per row and line) "
+                            "or json-array (one JSON array of objects)")
+    query.add_argument("--max-width", type=_max_width, default=None, metavar="N",
+                       help="with --format table: cut cells longer than N characters (default: cells are whole)")
     query.add_argument("--as-of", default=None, metavar="RUN_ID",
                        help="query the warehouse as a published run left it (its snapshot, while keep_snapshots "
                             "keeps it; `eventledger runs` lists run ids)")
@@ -267,6 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _max_width(text: str) -> int:
+    """`--max-width`: a whole number, 1 or more (argparse reports anything else as a usage error)."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more, got {text!r}")
+    return int(text)
+
+
 def _run_limit(text: str) -> int:
     """`--limit`: a whole number, 0 or more (argparse reports anything else as a usage error)."""
     if not text.strip().isdigit():
@@ -292,10 +314,11 @@ def cmd_run(args, settings) -> int:
     Cancelled "Busy" state is for callers that start the flow directly.)
     """
     from eventledger.preflight import check_run
+    from eventledger.resources import sample_dir
     from warehouse import lock, runlog
 
     warehouse = settings.warehouse
-    paths = [str(p) for p in args.paths] or [str(SAMPLE_DIR)]
+    paths = [str(p) for p in args.paths] or [str(sample_dir())]  # in the package, so also found from a wheel
     check_run(args.paths, settings, allow_missing=args.allow_missing)  # a mistake costs a second, not a minute
     run_id = None
     try:
@@ -547,27 +570,68 @@ def _print_scores(result, args) -> int:
 def cmd_query(args, settings) -> int:
     import duckdb
 
-    from warehouse.query import check_sql, fetch, format_table
+    from warehouse.query import check_sql, fetch
 
-    check_sql(args.sql)
-    warehouse = settings.warehouse
+    sql = query_text(args)
+    check_sql(sql)
     try:
-        columns, rows = fetch(warehouse, args.sql, as_of=args.as_of)
+        columns, rows = fetch(settings.warehouse, sql, as_of=args.as_of)
     except duckdb.Error as exc:
         reason = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         print(f"eventledger: query failed: {reason}", file=sys.stderr)  # one line: DuckDB adds the SQL and a caret
         return 1
-    if args.format == "json":
+    print_rows(columns, rows, args.format, args.max_width)
+    return 0
+
+
+def query_text(args) -> str:
+    """The SQL of `query`: the argument, a file (--file) or standard input (`-` as either).
+
+    Exactly one source: both or neither is a usage mistake (exit 2), said in
+    one line, as is a file that cannot be read. Long reports live in files,
+    and scripts pipe SQL in; quoting a long query in a shell was the only way.
+    """
+    from eventledger.errors import UserError
+
+    if args.sql is not None and args.file is not None:
+        raise UserError("give the SQL once: as an argument or with --file, not both", EXIT_USAGE)
+    if args.file is None and args.sql is None:
+        raise UserError('give the SQL: eventledger query "SELECT ...", --file PATH, or - to read standard input',
+                        EXIT_USAGE)
+    source = str(args.file) if args.file is not None else args.sql
+    if source == "-":
+        return sys.stdin.read()
+    if args.file is None:
+        return args.sql
+    try:
+        return args.file.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is not SQL
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UserError(f"cannot read the SQL file {args.file}: {why}", EXIT_USAGE) from None
+
+
+def print_rows(columns: list[str], rows: list[tuple], fmt: str, max_width: int | None) -> None:
+    """Write a query's result to standard output in the chosen format.
+
+    json is JSON Lines (one object per row and line): it streams into `jq`
+    and line tools, where one pretty-printed array had to be read whole.
+    Values JSON cannot hold (dates, decimals) are written as text, as before.
+    """
+    if fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(dict(zip(columns, row)), default=str, ensure_ascii=False) + "\n")
+    elif fmt == "json-array":
         print(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=2))
-    elif args.format == "csv":
+    elif fmt == "csv":
         import csv
 
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        print(format_table(columns, rows))
-    return 0
+        from warehouse.query import format_table
+
+        print(format_table(columns, rows, max_width=max_width))
 
 
 def _shown_value(name: str, value) -> str:

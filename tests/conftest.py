@@ -16,7 +16,7 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="eventledger-prefect-")
 os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "sample"
+SAMPLE = REPO / "eventledger" / "sample"  # package data (data/sample links to it)
 SHARED = REPO.parent / "shared"
 SEED_GOLD = SHARED / "gold" / "seed.events.jsonl"
 

@@ -20,6 +20,7 @@ import pytest
 
 from eventledger.cli import main
 from eventledger.settings import Settings, env_name
+from tests.conftest import SAMPLE
 
 
 @pytest.fixture(autouse=True)
@@ -437,7 +438,7 @@ def test_a_run_with_an_unreachable_prefect_server_is_one_line_and_publishes_noth
     with socket.socket() as sock:  # a loopback port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    sample = next((Path(__file__).resolve().parent.parent / "data" / "sample").glob("*.txt"))
+    sample = next(SAMPLE.glob("*.txt"))
     env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
     proc = subprocess.run([sys.executable, "-m", "eventledger.cli", "run", str(sample), "--warehouse",
                            str(tmp_path / "wh")], capture_output=True, text=True, env=env, timeout=300)

@@ -96,17 +96,27 @@ def fetch(root: Path, sql: str, params: list | None = None, as_of: str | None = 
         con.close()
 
 
-def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> str:
-    """A plain-text table that reads well in a terminal and in a log."""
-    def cell(value) -> str:
-        text = "NULL" if value is None else str(value)
-        text = text.replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+def format_table(columns: list[str], rows: list[tuple], max_width: int | None = None) -> str:
+    """A plain-text table that reads well in a terminal and in a log: one row per line, columns aligned.
 
-    body = [[cell(v) for v in row] for row in rows]
+    Cells are whole by default: a query's answer is the data, and a cell cut
+    at a fixed width hid the end of sentences and messages with no way to
+    see them. `max_width` cuts longer cells (with "…") for a narrow screen.
+    Line breaks inside a cell become spaces, so that a row stays one line.
+    """
+    body = [[_cell(v, max_width) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in body]) for i, c in enumerate(columns)]
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths))
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()
     rule = "  ".join("-" * w for w in widths)
-    out = [line, rule] + ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in body]
+    out = [line, rule] + ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in body]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
+
+
+def _cell(value, max_width: int | None) -> str:
+    """One value as table text: NULL for None, one line, cut to `max_width` characters if given."""
+    text = "NULL" if value is None else str(value)
+    text = " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+    if max_width is None or len(text) <= max_width:
+        return text
+    return text[: max_width - 1] + "…"
