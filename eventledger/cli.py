@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import os
 import signal
 import sys
@@ -490,7 +491,7 @@ def render_summary(summary, warehouse: Path) -> str:
         lines.append(f"  warehouse : {warehouse / 'events.duckdb'}")
         lines.append(f"              {warehouse / 'parquet'}/<table>/")
         lines.append("  try       : eventledger query "
-                     f"\"{EXAMPLE_SQL}\" --warehouse {warehouse}")
+                     f"\"{EXAMPLE_SQL}\" --warehouse {shlex.quote(str(warehouse))}")
     return "\n".join(lines)
 
 

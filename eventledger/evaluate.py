@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -232,7 +233,7 @@ def require_gold_documents(gold: list[GoldEvent], published: Iterable[str], ware
         return
     shown = ", ".join(docs[:3]) + (", ..." if len(docs) > 3 else "")
     raise UserError(f"none of the {len(docs)} gold documents ({shown}) are in {warehouse}: "
-                    f"run `eventledger run <their files> --warehouse {warehouse}` first")
+                    f"run `eventledger run <their files> --warehouse {shlex.quote(str(warehouse))}` first")
 
 
 def _accepts(accepted: tuple[str | None, ...], name: str | None) -> bool:

@@ -208,9 +208,38 @@ _PERMANENT_ERRNOS = {
 }
 
 
+#: errnos of a write that found no room: the disk or the quota is full, or a file hit its size limit
+#: (RLIMIT_FSIZE, the file system's maximum). A retry writes the same bytes into the same lack of room.
+NO_ROOM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+#: The same as DuckDB says it: its errors carry no errno, only the text, e.g.
+#: 'Could not write file "/wh/snapshots/x.tmp/events.duckdb": No space left on device'.
+_NO_ROOM_TEXTS = tuple(os.strerror(code) for code in sorted(NO_ROOM_ERRNOS))
+
+
 def is_transient(exc: BaseException | None) -> bool:
     """An I/O error worth one more try (a busy or flaky disk, a network file system), not a bug or bad data."""
-    return isinstance(exc, OSError) and exc.errno not in _PERMANENT_ERRNOS
+    return isinstance(exc, OSError) and exc.errno not in _PERMANENT_ERRNOS | NO_ROOM_ERRNOS
+
+
+def no_room(exc: BaseException | None) -> BaseException | None:
+    """The error in `exc` or its causes that says a write found no room (disk full), else None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in NO_ROOM_ERRNOS:
+            return exc
+        if any(text in str(exc) for text in _NO_ROOM_TEXTS):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def failure_message(exc: BaseException) -> str:
+    """A failed run's one-line reason: "disk full: ..." when a write found no room, else the error as it is."""
+    full = no_room(exc)
+    if full is not None:
+        return f"disk full: {full}; nothing was published (free some space and run again)"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def retry_transient_io(task, task_run, state) -> bool:
@@ -308,7 +337,10 @@ def _close(summary: RunSummary, status: str, message: str) -> RunSummary:
     summary.status = status
     summary.message = " ".join(message.split())  # one line
     summary.finished_at = dt.datetime.now(dt.timezone.utc)
-    runlog.write_record(Path(summary.warehouse), summary.record())
+    try:
+        runlog.write_record(Path(summary.warehouse), summary.record())
+    except OSError as exc:  # a full disk may refuse the record too: the reason still reaches the command line
+        summary.message += f" (its run record could not be written: {exc.strerror or exc})"
     return summary
 
 
@@ -488,7 +520,7 @@ def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune
         return _run(summary, settings, paths, prune, reextract, report, idle_when_empty)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded, with its traceback in the record
         summary.traceback = traceback.format_exc()
-        return _fail(summary, f"{type(exc).__name__}: {exc}")
+        return _fail(summary, failure_message(exc))
     except BaseException as exc:  # Ctrl-C or SIGTERM (eventledger/signals.py): close the record, then stop
         if signals.signal_of(exc) is not None and not warehouse.is_current(root, summary.run_id):
             summary.status = runlog.INTERRUPTED

@@ -192,3 +192,43 @@ def test_reading_a_100_mb_file_keeps_memory_bounded(tmp_path):
     big_status, limit_status, grown_mb = out.stdout.split()
     assert big_status == "too_large" and limit_status == "ok"
     assert int(grown_mb) < 80, f"reading grew the process by {grown_mb} MB"
+
+
+def make_bad_name(folder, data: bytes = b"In 1985, Chile recalled its ambassador from Peru.\n") -> str:
+    """A file named b"bad\\xff.txt" (not valid UTF-8, as a Latin-1 system writes it); its name as shown."""
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.txt"), "wb") as handle:
+        handle.write(data)
+    return os.path.join(str(folder), "bad\\xff.txt")  # a real backslash: the escaped form
+
+
+def test_a_file_name_that_is_not_utf8_is_a_status_shown_escaped(tmp_path):
+    shown = make_bad_name(tmp_path)
+    write(tmp_path / "good.txt", b"Chile recalled its envoy.\n")
+    docs = ingest.read_documents(ingest.discover([tmp_path]))
+    bad = next(d for d in docs if "UTF-8" in (d.reason or ""))
+    assert bad.status == "unreadable" and bad.path == shown and bad.name == "bad\\xff" and "not valid UTF-8" in bad.reason
+    assert bad.text is None and [d.status for d in docs if d is not bad] == ["ok"]
+    bad.path.encode("utf-8")  # storable as text
+
+
+def test_a_run_with_a_file_name_that_is_not_utf8_publishes_the_others(tmp_path, capsys):
+    import duckdb
+
+    from eventledger.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shown = make_bad_name(folder)
+    (folder / "good.txt").write_bytes(next(SAMPLE.glob("*.txt")).read_bytes())
+    wh = tmp_path / "wh"
+    assert main(["run", str(folder), "--warehouse", str(wh)]) == 0
+    out = capsys.readouterr().out
+    assert f"{shown}: unreadable (file name not valid UTF-8" in out
+    con = duckdb.connect(str(wh / "events.duckdb"), read_only=True)
+    try:
+        files = dict(con.execute("SELECT path, status FROM input_files").fetchall())
+        docs = [r[0] for r in con.execute("SELECT name FROM documents").fetchall()]
+    finally:
+        con.close()
+    assert files == {shown: "unreadable", str(folder / "good.txt"): "ok"}
+    assert docs == ["good"]

@@ -134,6 +134,17 @@ def document_name(path: Path) -> str:
     return path.name.rsplit(".", 1)[0] if "." in path.name else path.name
 
 
+def shown_path(path: str | os.PathLike) -> str:
+    """A path as text that encodes to UTF-8: bytes that are not UTF-8 are shown escaped.
+
+    Linux file names are bytes; Python turns the undecodable ones into lone
+    surrogates, which Arrow, JSON files and the terminal all refuse. Here
+    the bytes b"/in/bad\\xff.txt" become the text "/in/bad\\xff.txt" (a real
+    backslash, then "xff"); a valid name is returned as it is.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def looks_binary(data: bytes) -> bool:
     """True for known binary signatures or a sample dominated by control bytes."""
     if data.startswith(_BINARY_MAGIC):
@@ -224,17 +235,20 @@ def _kind(mode: int) -> str:
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
     """Read one file; every failure becomes a status and a human reason."""
     limit = max_bytes
-    name = document_name(path)
-    uri = str(path)
+    uri = shown_path(path)
+    name = document_name(Path(uri))
 
     def bad(status: str, reason: str, **extra) -> SourceDocument:
         return SourceDocument(uri, name, status, reason=reason, **extra)
+
+    if uri != str(path):  # e.g. a file saved as b"bad\xff.txt" by a Latin-1 system
+        return bad(UNREADABLE, "file name not valid UTF-8, shown here with \\x escapes: rename the file to publish it")
 
     try:
         info = os.stat(path)  # follows symlinks: a loop or a dangling link fails here
     except FileNotFoundError:
         if os.path.islink(path):
-            return bad(MISSING, f"broken symlink to {os.readlink(path)}")
+            return bad(MISSING, f"broken symlink to {shown_path(os.readlink(path))}")
         return bad(MISSING, "no such file")
     except OSError as exc:
         if exc.errno == errno.ELOOP:

@@ -272,8 +272,7 @@ def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = 
         con.execute("BEGIN TRANSACTION")
         con.execute(ddl.create_tables())
         for n, name in enumerate(names):
-            files = str(parquet_dir / name / "*.parquet")
-            con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{files}')")
+            _load_table(con, name, parquet_dir / name)
             if n == 0:
                 faults.pause_point("duckdb")
         con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
@@ -285,7 +284,26 @@ def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = 
         con.close()
 
 
+def _load_table(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> None:
+    """Insert the Parquet files of one table, read by Arrow and handed to DuckDB as a table, not as a path.
+
+    DuckDB takes every file name it is given as a glob pattern, even in a
+    list or as a prepared parameter: for a warehouse in "/srv/it's [a] wh",
+    read_parquet(['/srv/it''s [a] wh/x.parquet']) reads "/srv/it's a wh/x.parquet"
+    instead when that file exists, and no escaping names every path ("[" and
+    "\\" together defeat it). Pasted into the SQL text, the quote also ended
+    the string. Here Python lists and opens the files, so no name is a pattern.
+    """
+    for file in sorted(folder.glob("*.parquet")):  # pathlib: only "*.parquet" is a pattern, never `folder`
+        con.register("incoming_parquet", pq.ParquetFile(file).read())  # this file, no dataset discovery
+        try:
+            con.execute(f"INSERT INTO {name} SELECT * FROM incoming_parquet")  # `name`: a contract table
+        finally:
+            con.unregister("incoming_parquet")
+
+
 def _sql_text(value: str) -> str:
+    """A value inside a SQL string literal (where DuckDB takes no parameter, e.g. a view): it's -> it''s."""
     return value.replace("'", "''")
 
 

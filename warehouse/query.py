@@ -8,6 +8,7 @@ carry messages that say what to do; the command line prints them on one line.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import duckdb
@@ -62,7 +63,7 @@ def connect(root: Path, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
     path = WarehousePaths(Path(root)).database
     if not path.exists():
         raise WarehouseMissing(f"nothing is published in {root} yet (no {path.name}): "
-                               f"run `eventledger run <files> --warehouse {root}` first")
+                               f"run `eventledger run <files> --warehouse {shlex.quote(str(root))}` first")
     if as_of is not None:
         path = snapshot_database(root, as_of)
     con = duckdb.connect(str(path), read_only=True)
