@@ -58,7 +58,7 @@ def test_a_warehouse_and_an_input_folder_with_quotes_and_brackets_publish_and_an
     capsys.readouterr()
     sql = "SELECT d.source_uri, count(*) AS n FROM events e JOIN documents d USING (document_id) GROUP BY 1"
     assert main(["query", sql, "--warehouse", str(wh), "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]  # JSON Lines, a row a line
     assert len(rows) == len(list(SAMPLE.glob("*.txt"))) and rows[0]["n"] > 0
     assert all(r["source_uri"].startswith(str(inputs) + "/") for r in rows)
     assert main(["query", "SELECT count(*) AS runs FROM pipeline_runs WHERE status = 'published'",
