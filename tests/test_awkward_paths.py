@@ -63,4 +63,4 @@ def test_a_warehouse_and_an_input_folder_with_quotes_and_brackets_publish_and_an
     assert all(r["source_uri"].startswith(str(inputs) + "/") for r in rows)
     assert main(["query", "SELECT count(*) AS runs FROM pipeline_runs WHERE status = 'published'",
                  "--warehouse", str(wh), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [{"runs": 2}]
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == [{"runs": 2}]
