@@ -8,9 +8,10 @@ checked here, in about a second, and reported as one line saying what to do
 there is nothing to record but the mistake, which is on the screen.
 
 The actor files are checked by loading them with the very loader the flow
-uses (transforms/knowledge.py). It caches the knowledge by file identity, so
-the flow's extract task gets the same object back instead of reading the
-files again, and the check cannot disagree with the run.
+uses (transforms/knowledge.py), so the check cannot disagree with the run. It
+caches the knowledge by file identity: extraction in the run's own process
+gets the same object back; worker processes (flows/workers.py) load their
+own copy once each.
 """
 
 from __future__ import annotations

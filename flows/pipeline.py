@@ -111,8 +111,6 @@ class RunSummary:
     settings: dict = field(default_factory=dict)
     settings_sources: dict = field(default_factory=dict)
     spacy_model: dict = field(default_factory=dict)
-    #: An interrupt that arrived while the run was publishing (it finished publishing first), if any.
-    interrupt: str | None = None
 
     @property
     def published(self) -> bool:
@@ -653,6 +651,5 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     summary.status = runlog.PUBLISHED
     report.line(f"publish: snapshot {run_id}")
     if held.interrupt is not None:
-        summary.interrupt = signals.describe(held.interrupt)
-        report.line(f"{summary.interrupt} came while publishing: the run finished publishing first")
+        report.line(f"{signals.describe(held.interrupt)} came during the switch: the run finished publishing first")
     return summary
