@@ -21,6 +21,12 @@ SHARED = REPO.parent / "shared"
 SEED_GOLD = SHARED / "gold" / "seed.events.jsonl"
 
 
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory):
+    """A Prefect home for the real `eventledger` processes a test module starts (apart from this process's)."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from transforms.nlp import load_pipeline

@@ -433,11 +433,9 @@ def test_these_mistakes_end_the_run_before_prefect_or_spacy_is_imported(tmp_path
 
 def test_a_run_with_an_unreachable_prefect_server_is_one_line_and_publishes_nothing(tmp_path):
     """In a fresh process: Prefect reads PREFECT_API_URL once per process."""
-    import socket
+    from tests.processes import free_port
 
-    with socket.socket() as sock:  # a loopback port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # a loopback port nobody listens on
     sample = next(SAMPLE.glob("*.txt"))
     env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
     proc = subprocess.run([sys.executable, "-m", "eventledger.cli", "run", str(sample), "--warehouse",

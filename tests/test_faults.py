@@ -42,11 +42,6 @@ START_TIMEOUT = 300
 
 
 @pytest.fixture(scope="module")
-def prefect_home(tmp_path_factory):
-    return tmp_path_factory.mktemp("prefect-home")
-
-
-@pytest.fixture(scope="module")
 def base_warehouse(tmp_path_factory):
     """A published warehouse (the sample), copied by each test before it is attacked."""
     root = tmp_path_factory.mktemp("base") / "wh"

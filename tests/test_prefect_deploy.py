@@ -26,18 +26,17 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 import yaml
 
 from tests.conftest import REPO, SAMPLE
+from tests.processes import free_port, signal_group, wait_for_health
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -46,12 +45,6 @@ SHIPPED = REPO / "prefect.yaml"
 START_TIMEOUT = 120
 COMMAND_TIMEOUT = 120
 RUN_TIMEOUT = 300
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def derived_config(inbox: Path, warehouse: Path) -> tuple[dict, dict]:
@@ -95,22 +88,15 @@ class Processes:
     def stop_all(self) -> None:
         """SIGTERM each process group, then SIGKILL what is still there after 20 s."""
         for proc in self.started:
-            _signal_group(proc.pid, signal.SIGTERM)
+            signal_group(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + 20
         for proc in self.started:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass
-            _signal_group(proc.pid, signal.SIGKILL)
+            signal_group(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
-
-
-def _signal_group(pgid: int, sig: int) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def processes_with(marker: str) -> list[str]:
@@ -126,21 +112,6 @@ def processes_with(marker: str) -> list[str]:
         except OSError:  # gone, or not ours to read
             continue
     return found
-
-
-def wait_for_health(server: subprocess.Popen, api_url: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"prefect server exited {server.returncode}:\n{server.log.read_text()}")
-        try:
-            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"prefect server did not answer in {START_TIMEOUT} s:\n{server.log.read_text()}")
-        time.sleep(0.5)
 
 
 def read_back(api_url: str, flow_run_id: str):
@@ -185,7 +156,7 @@ def test_the_shipped_prefect_yaml_deploys_to_a_process_pool_and_a_worker_publish
     try:
         server = procs.start("server", ["server", "start", "--host", "127.0.0.1", "--port", port,
                                         "--no-ui", "--no-scheduler"], cwd=tmp_path)
-        wait_for_health(server, api_url)
+        wait_for_health(server, api_url, START_TIMEOUT, server.log)
 
         procs.run("work-pool", ["work-pool", "create", pool, "--type", "process"], cwd=tmp_path)
         out = procs.run("deploy", ["--no-prompt", "deploy", "--all", "--prefect-file", prefect_file])

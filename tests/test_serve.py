@@ -17,50 +17,21 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 
 from tests.conftest import SAMPLE
+from tests.processes import free_port, group_members, stop_group, wait_for_health
 
 EXE = Path(sys.executable).parent / "eventledger"
 PREFECT = Path(sys.executable).parent / "prefect"
 SERVER_START_TIMEOUT = 180
 RUN_TIMEOUT = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop_group(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 20) -> None:
-    """Stop a process and everything in its group; SIGKILL what does not stop in time."""
-    for s in (sig, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, s)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=timeout)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_serve_without_a_prefect_server_is_one_line_with_the_command_that_starts_one(tmp_path):
@@ -96,22 +67,13 @@ def prefect_server(tmp_path):
                             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            assert proc.poll() is None, (tmp_path / "server.log").read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the Prefect server did not start"
-            time.sleep(0.5)
+        wait_for_health(proc, url, SERVER_START_TIMEOUT, tmp_path / "server.log")
         yield url, env
     finally:
         stop_group(proc)
         log.close()
         time.sleep(1)
-        assert not group_alive(proc.pid), "the Prefect server outlived its test"
+        assert not group_members(proc.pid), "the Prefect server outlived its test"
 
 
 def flow_runs(api_url: str, deployment: str = "eventledger-run/inbox") -> list:
@@ -201,6 +163,6 @@ def test_serve_runs_on_its_schedule_reports_failed_and_completed_runs_and_stops_
     finally:
         stop_group(serve)
     time.sleep(2)
-    assert not group_alive(serve.pid), "a process started by serve outlived it"
+    assert not group_members(serve.pid), "a process started by serve outlived it"
     text = serve_log.read_text()
     assert "Traceback" not in text, text

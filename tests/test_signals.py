@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE
+from tests.processes import assert_group_gone, group_members
 from warehouse import lock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -33,11 +34,6 @@ START_TIMEOUT = 300
 END_WITHIN = 5.0
 #: How long after a run's end a process of its group may still be alive.
 GONE_WITHIN = 10.0
-
-
-@pytest.fixture(scope="module")
-def prefect_home(tmp_path_factory):
-    return tmp_path_factory.mktemp("prefect-home")
 
 
 @pytest.fixture(scope="module")
@@ -82,34 +78,6 @@ def into_extraction(proc: subprocess.Popen, tmp_path: Path, workers: int = 1) ->
     assert proc.poll() is None, "the run ended before it could be interrupted"
 
 
-def group_members(pgid: int) -> list[int]:
-    """The live processes of a process group (from /proc)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                members.append(int(entry.name))
-    return members
-
-
-def assert_group_gone(pgid: int) -> None:
-    """No process of the run's process group alive within GONE_WITHIN seconds."""
-    deadline = time.monotonic() + GONE_WITHIN
-    while True:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        if time.monotonic() > deadline:
-            os.killpg(pgid, signal.SIGKILL)  # do not leak them into the rest of the suite
-            pytest.fail(f"processes of the run's group {pgid} were still alive {GONE_WITHIN:g} s after it ended")
-        time.sleep(0.2)
-
-
 def record_of(root: Path) -> dict:
     records = [json.loads(p.read_text(encoding="utf-8")) for p in (root / "runs").glob("*.json")]
     assert len(records) == 1, records
@@ -149,7 +117,7 @@ def test_a_signal_during_extraction_ends_the_run_at_once_with_one_line_and_an_in
     assert not (root / "current").exists()  # nothing published
     with lock.hold(root, wait=0):  # the lock is free at once
         pass
-    assert_group_gone(proc.pid)
+    assert_group_gone(proc.pid, GONE_WITHIN)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -161,7 +129,7 @@ def test_after_kill_9_no_process_of_the_run_is_left(corpus, tmp_path, prefect_ho
     os.kill(proc.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
-    assert_group_gone(proc.pid)
+    assert_group_gone(proc.pid, GONE_WITHIN)
     with lock.hold(root, wait=0):
         pass
 
@@ -172,7 +140,7 @@ def test_after_a_clean_run_no_process_of_it_is_left(tmp_path, prefect_home):
     assert proc.returncode == 0, err
     assert ": published" in out
     assert "ERROR" not in err and "Traceback" not in err
-    assert_group_gone(proc.pid)
+    assert_group_gone(proc.pid, GONE_WITHIN)
 
 
 def test_ctrl_c_just_before_the_switch_publishes_nothing(tmp_path, prefect_home):
@@ -185,4 +153,4 @@ def test_ctrl_c_just_before_the_switch_publishes_nothing(tmp_path, prefect_home)
     assert proc.returncode == 130, err
     assert record_of(root)["status"] == "interrupted"
     assert not (root / "current").exists()
-    assert_group_gone(proc.pid)
+    assert_group_gone(proc.pid, GONE_WITHIN)
