@@ -442,7 +442,8 @@ def cmd_maintain(args, settings) -> int:
     from warehouse.maintenance import maintain
 
     try:
-        report = maintain(settings.warehouse, keep=settings.keep_snapshots, wait=settings.lock_wait)
+        report = maintain(settings.warehouse, keep=settings.keep_snapshots, wait=settings.lock_wait,
+                          export=settings.export)
     except lock.WarehouseBusy as exc:
         print(f"eventledger: maintain not started: {exc}", file=sys.stderr)
         return EXIT_BUSY

@@ -36,10 +36,11 @@ def as_user_error(exc: BaseException) -> UserError | None:
         return exc
     from transforms.nlp import ModelNotFound
     from warehouse.maintenance import NotAWarehouse
-    from warehouse.query import EmptyQuery, SnapshotNotKept, WarehouseMissing
+    from warehouse.extensions import ExtensionMissing
+    from warehouse.query import EmptyQuery, NotReadOnly, SnapshotNotKept, WarehouseMissing
 
-    if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse)):
+    if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse, ExtensionMissing)):
         return UserError(str(exc), EXIT_FAILED)
-    if isinstance(exc, (EmptyQuery, ModelNotFound)):
+    if isinstance(exc, (EmptyQuery, NotReadOnly, ModelNotFound)):
         return UserError(str(exc), EXIT_USAGE)
     return None

@@ -104,6 +104,15 @@ def _cron(expression: str) -> str:
     return " ".join(fields)
 
 
+def _catalog(value: str | None) -> str | None:
+    if value is not None and value.split(":", 1)[0] not in ("sqlite", "postgres"):
+        raise ValueError("must start with sqlite: or postgres: (e.g. postgres:dbname=events host=db)")
+    if value is not None and "password" in value.lower():
+        raise ValueError("must not hold a password (it would be written to DIR/lake.json): "
+                         "give it through PGPASSWORD or ~/.pgpass")
+    return value
+
+
 def _plain_number(value: Any) -> Any:
     """Accept "10_000_000" and surrounding blanks in numbers, as the environment variables always did."""
     return value.strip().replace("_", "") if isinstance(value, str) else value
@@ -133,7 +142,15 @@ class Settings(BaseModel):
     spacy_model: Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_spacy_model)] = Field(
         None, description="spaCy pipeline: an installed package or a model folder (none: the installed default)")
     actors: list[ActorFile] = Field(default_factory=list, description="extra actor CSV files")
-    keep_snapshots: Whole = Field(DEFAULT_KEEP_SNAPSHOTS, ge=1, description="complete snapshots kept")
+    keep_snapshots: Whole = Field(DEFAULT_KEEP_SNAPSHOTS, ge=1,
+                                  description="run snapshots of the lake kept for --as-of (maintain expires older ones)")
+    export: Literal["run", "maintain", "never"] = Field(
+        "run", description="when DIR/events.duckdb and DIR/parquet/ are rewritten from the lake: every run, "
+        "only by maintain, or never (README, Storage)")
+    catalog: Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_catalog)] = Field(
+        None, description="a new lake's catalog: sqlite:PATH or postgres:CONNINFO (none: DIR/lake/catalog.sqlite)")
+    data_path: Annotated[str | None, BeforeValidator(_optional_text)] = Field(
+        None, description="a new lake's data files: a folder or an object-storage URL (none: DIR/lake/data)")
     lock_wait: Number = Field(DEFAULT_WAIT_SECONDS, ge=0, description="seconds to wait for a busy warehouse")
     max_document_bytes: Whole = Field(DEFAULT_MAX_BYTES, gt=0, description="larger input files are not read")
     max_sentence_chars: Whole = Field(DEFAULT_MAX_SENTENCE_CHARS, gt=0,

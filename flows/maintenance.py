@@ -26,7 +26,8 @@ def maintenance(settings: Settings, settings_sources: dict[str, str] | None = No
     """Tidy the warehouse of `settings` (a scheduled run gets the values and sources as JSON)."""
     settings = restore_settings(settings, settings_sources)
     try:
-        report = maintain(settings.warehouse, keep=settings.keep_snapshots, wait=settings.lock_wait)
+        report = maintain(settings.warehouse, keep=settings.keep_snapshots, wait=settings.lock_wait,
+                          export=settings.export)
     except lock.WarehouseBusy as exc:
         return Cancelled(name=BUSY_STATE, message=str(exc))
     except NotAWarehouse as exc:

@@ -61,7 +61,7 @@ from expectations.runner import ValidationReport, default_params, validate_table
 from transforms import document, ids, ingest, quality, schemas, tables
 from transforms.fingerprint import extractor_fingerprint, model_version
 from transforms.nlp import ModelNotFound, choose_model
-from warehouse import faults, lock, runlog
+from warehouse import faults, lake, lock, runlog
 from warehouse import publish as warehouse
 
 BATCH_SIZE = 25
@@ -258,8 +258,14 @@ def ingest_task(paths: list[str], max_bytes: int) -> list[ingest.SourceDocument]
 
 
 @task(name="load-previous", **_io_retries)
-def load_previous_task(root: str) -> dict[str, pa.Table]:
-    return warehouse.read_current(warehouse.WarehousePaths(Path(root)))
+def load_previous_task(root: str) -> pa.Table:
+    """The published documents (ids, paths, extractor fingerprints): what decides what this run extracts."""
+    return warehouse.published_documents(Path(root))
+
+
+@task(name="reused-rows", **_io_retries)
+def reused_rows_task(root: str, doc_ids: set[str]) -> tuple[dict[str, int], pa.Table]:
+    return warehouse.reused_rows(Path(root), doc_ids)
 
 
 @task(name="segment")
@@ -320,9 +326,11 @@ def validate_task(run_tables: dict[str, pa.Table], params: dict, data_docs_dir: 
 
 
 @task(name="publish", **_io_retries)
-def publish_task(root: str, run_id: str, merged: dict[str, pa.Table], record: dict, keep: int,
-                 guard=contextlib.nullcontext) -> str:
-    return str(warehouse.publish(Path(root), run_id, merged, record, keep=keep, guard=guard))
+def publish_task(root: str, run_id: str, new_tables: dict[str, pa.Table], record: dict, keep: int,
+                 guard=contextlib.nullcontext, *, seen_ids: set[str], relocations: dict, prune: bool,
+                 location: lake.Location, export: str) -> warehouse.Published:
+    return warehouse.publish(Path(root), run_id, new_tables, record, keep=keep, guard=guard, seen_ids=seen_ids,
+                             relocations=relocations, prune=prune, location=location, export=export)
 
 
 def _fail(summary: RunSummary, message: str) -> RunSummary:
@@ -535,12 +543,6 @@ def _model_name(setting: str | None) -> str | None:
         return None
 
 
-def _rows_of(table: pa.Table, doc_ids: set[str]) -> pa.Table:
-    if table.num_rows == 0 or not doc_ids:
-        return table.slice(0, 0)
-    return table.filter(pc.is_in(table["document_id"], value_set=pa.array(sorted(doc_ids), pa.string())))
-
-
 def _file_outcomes(docs: list[ingest.SourceDocument], reused: set[str], quarantine: pa.Table) -> list[FileOutcome]:
     held = {}
     for doc_id, rule in zip(quarantine["document_id"].to_pylist(), quarantine["rule"].to_pylist()):
@@ -585,8 +587,7 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     previous = load_previous_task(str(root))
     fingerprint = extractor_fingerprint(actors_files, _model_name(settings.spacy_model))
     summary.extractor_fingerprint = fingerprint
-    published = dict(zip(previous["documents"]["document_id"].to_pylist(),
-                         previous["documents"]["extractor_fingerprint"].to_pylist()))
+    published = dict(zip(previous["document_id"].to_pylist(), previous["extractor_fingerprint"].to_pylist()))
     reused_docs = [] if reextract else [d for d in usable if published.get(ids.document_id(d.sha256)) == fingerprint]
     reused = {ids.document_id(d.sha256) for d in reused_docs}
     fresh = [d for d in usable if ids.document_id(d.sha256) not in reused]
@@ -612,16 +613,15 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
         "documents": tables.documents_table(fresh, counts, run_id, started, fingerprint),
         **document.combine(parts),
     }
-    merged = warehouse.merge_with_previous(previous, new_tables, prune=prune, seen_ids=reused)
-    merged["documents"] = warehouse.relocate_documents(
-        merged["documents"], {ids.document_id(d.sha256): (d.name, d.path) for d in reused_docs}
-    )
+    relocations = {ids.document_id(d.sha256): (d.name, d.path) for d in reused_docs}
 
+    # the run's own rows are new ones plus the published rows of the documents it found unchanged
+    reused_counts, reused_quarantine = reused_rows_task(str(root), reused)
     run_docs = reused | set(new_tables["documents"]["document_id"].to_pylist())
-    run_quarantine = _rows_of(merged["quarantine"], run_docs)
+    run_quarantine = pa.concat_tables([new_tables["quarantine"], reused_quarantine.cast(new_tables["quarantine"].schema)])
     summary.n_documents = len(run_docs)
-    summary.n_sentences = _rows_of(merged["sentences"], run_docs).num_rows
-    summary.n_events = _rows_of(merged["events"], run_docs).num_rows
+    summary.n_sentences = new_tables["sentences"].num_rows + reused_counts["sentences"]
+    summary.n_events = new_tables["events"].num_rows + reused_counts["events"]
     summary.n_extracted, summary.n_reused = len(fresh), len(reused)
     summary.n_quarantined = run_quarantine.num_rows
     summary.quarantine_by_rule = quality.summarise(run_quarantine)
@@ -630,10 +630,12 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
         rules = ", ".join(f"{rule} {n}" for rule, n in summary.quarantine_by_rule.items())
         report.line(f"quarantine: {summary.n_quarantined} row(s) held back ({rules})")
 
-    # every sentence of every published document is published or quarantined
-    expected = sum(merged["documents"]["n_sentences"].to_pylist()) - quality.quarantined_sentences(merged["quarantine"])
+    # every sentence of every new document is published or quarantined (the lake checks the rest: lake.stage_run)
+    expected = sum(new_tables["documents"]["n_sentences"].to_pylist()) - quality.quarantined_sentences(
+        new_tables["quarantine"])
     record = summary.record()
-    checked = {**merged, "pipeline_runs": runlog.runs_table([record]), "input_files": runlog.input_files_table([record])}
+    checked = {**new_tables, "pipeline_runs": runlog.runs_table([record]),
+               "input_files": runlog.input_files_table([record])}
     docs_dir = warehouse.data_docs_staging(wpaths, run_id)
     summary.validation = validate_task(checked, {"expected_sentences": expected, **default_params(today)},
                                        str(docs_dir), run_id)
@@ -646,10 +648,17 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
 
     summary.finished_at = dt.datetime.now(dt.timezone.utc)
     record = {**summary.record(), "status": runlog.PUBLISHED}  # written with the switch
-    held = signals.Held()  # the switch is never cut in half: an interrupt during it waits for its end
-    publish_task(str(root), run_id, merged, record, keep, guard=functools.partial(signals.held, held))
+    held = signals.Held()  # the commit is never cut in half: an interrupt during it waits for its end
+    result = publish_task(str(root), run_id, new_tables, record, keep, guard=functools.partial(signals.held, held),
+                          seen_ids=reused, relocations=relocations, prune=prune,
+                          location=lake.default_location(settings.catalog, settings.data_path), export=settings.export)
     summary.status = runlog.PUBLISHED
-    report.line(f"publish: snapshot {run_id}")
+    report.line(f"publish: run {run_id} committed to the lake ({len(result.replaced)} document(s) replaced)")
+    if result.export is not None:
+        report.line(f"export: {wpaths.database} and {wpaths.parquet}/ show run {run_id}")
+    if result.export_error is not None:
+        report.line(f"export: not written ({result.export_error}); the run is published in the lake, "
+                    "and the next run or `eventledger maintain` writes the export")
     if held.interrupt is not None:
         report.line(f"{signals.describe(held.interrupt)} came during the switch: the run finished publishing first")
     return summary

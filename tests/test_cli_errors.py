@@ -88,7 +88,7 @@ def test_a_query_on_a_warehouse_not_published_yet_says_to_run_first(tmp_path, ca
     root = tmp_path / "wh"
     status, out, err = run_cli(capsys, "query", "SELECT 1", "--warehouse", root)
     assert status == 1 and out == ""
-    assert the_line(err) == (f"eventledger: nothing is published in {root} yet (no events.duckdb): "
+    assert the_line(err) == (f"eventledger: nothing is published in {root} yet (no lake.json): "
                              f"run `eventledger run <files> --warehouse {root}` first")
 
 

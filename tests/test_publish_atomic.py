@@ -1,4 +1,4 @@
-"""Snapshot publishing: one atomic pointer, recovery after a kill, readers never disturbed.
+"""Publishing: one lake commit per run, an export behind one atomic pointer, recovery after a kill, readers never disturbed.
 
 Small tables built here; the real flow and real kills are in tests/test_faults.py.
 """
@@ -65,13 +65,20 @@ def test_one_pointer_and_database_and_parquet_agree(tmp_path):
     assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / "snapshots").glob("*.tmp"))
 
 
-def test_keep_count_is_configurable(tmp_path):
+def test_maintain_expires_run_snapshots_past_the_kept_count_and_as_of_reads_the_kept_ones(tmp_path):
+    from warehouse import maintenance, query
+
     for n in range(4):
-        publish_run(tmp_path, f"20240101T00000{n}Z-x", small_tables())
-    wh.publish(tmp_path, "20240101T000009Z-x", wh.read_current(wh.WarehousePaths(tmp_path)),
-               record("20240101T000009Z-x"), keep=1)
-    assert [p.name for p in (tmp_path / "snapshots").iterdir()] == ["20240101T000009Z-x"]
-    assert count(tmp_path, "pipeline_runs") == 5
+        publish_run(tmp_path, f"20240101T00000{n}Z-x", small_tables(doc_id=f"doc_{n}", uri=f"/in/{n}.txt"))
+    report = maintenance.maintain(tmp_path, keep=2, grace_minutes=0)
+    assert report.snapshots_kept == ["20240101T000002Z-x", "20240101T000003Z-x"]
+    assert report.snapshots_removed == ["20240101T000000Z-x", "20240101T000001Z-x"]
+    assert query.fetch(tmp_path, "SELECT count(*) FROM documents", as_of="20240101T000002Z-x")[1] == [(3,)]
+    assert query.fetch(tmp_path, "SELECT run_id FROM current_run", as_of="20240101T000002Z-x")[1] == [
+        ("20240101T000002Z-x",)]
+    with pytest.raises(query.SnapshotNotKept, match="20240101T000003Z-x"):
+        query.fetch(tmp_path, "SELECT 1", as_of="20240101T000001Z-x")
+    assert count(tmp_path, "pipeline_runs") == 4 and count(tmp_path, "documents") == 4
 
 
 def kill_leftovers(root):
@@ -79,10 +86,12 @@ def kill_leftovers(root):
     paths = wh.WarehousePaths(root)
     (paths.snapshots / "20240102T000000Z-killed.tmp" / "parquet").mkdir(parents=True)  # killed while writing
     os.symlink("snapshots/nowhere", root / ".current.tmp")  # killed while switching
-    orphan = paths.snapshots / "20240102T000001Z-orphan"  # killed just before the switch
+    orphan = paths.snapshots / "20240102T000001Z-orphan"  # an export killed just before its switch
     shutil.copytree(paths.snapshots / wh.current_snapshot(paths), orphan)
     runlog.write_record(root, {**record("20240102T000001Z-orphan"), "status": "running", "finished_at": None})
     (paths.data_docs / "20240102T000001Z-orphan.tmp").mkdir(parents=True)
+    data = root / "lake" / "data" / "main" / "events"  # a data file written before a commit that never came
+    shutil.copy(next(data.glob("*.parquet")), data / "ducklake-killed-run.parquet")
 
 
 def test_recovery_cleans_what_killed_runs_left(tmp_path):
@@ -90,7 +99,8 @@ def test_recovery_cleans_what_killed_runs_left(tmp_path):
     kill_leftovers(tmp_path)
     report = wh.recover(wh.WarehousePaths(tmp_path))
     assert report.closed_runs == ["20240102T000001Z-orphan"]
-    assert len(report.removed) == 4
+    assert len(report.removed) == 5
+    assert not (tmp_path / "lake" / "data" / "main" / "events" / "ducklake-killed-run.parquet").exists()
     assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == ["20240101T000000Z-a"]
     assert not (tmp_path / ".current.tmp").is_symlink()
     closed = runlog.read_record(tmp_path, "20240102T000001Z-orphan")
@@ -116,20 +126,27 @@ def test_a_run_killed_after_the_switch_is_closed_as_published(tmp_path):
 
 
 def test_a_retried_publish_after_the_switch_does_not_rebuild(tmp_path):
-    final = publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    final = publish_run(tmp_path, "20240101T000000Z-a", small_tables()).export
     before = (final / "events.duckdb").stat().st_mtime_ns
-    wh.publish(tmp_path, "20240101T000000Z-a", wh.read_current(wh.WarehousePaths(tmp_path)), record("20240101T000000Z-a"))
+    wh.publish(tmp_path, "20240101T000000Z-a", small_tables(), record("20240101T000000Z-a"))
     assert (final / "events.duckdb").stat().st_mtime_ns == before
+    assert count(tmp_path, "events") == 1 and count(tmp_path, "pipeline_runs") == 1
 
 
-def test_columns_added_since_a_snapshot_was_written_read_as_null(tmp_path):
-    """A snapshot written before a column existed still merges: the new column reads as NULL."""
+def test_columns_added_to_the_contract_since_the_lake_was_made_are_added_and_read_as_null(tmp_path):
+    """A lake made before a column existed gets it at the next run: older rows read it as NULL."""
+    from warehouse import lake, query
+
     publish_run(tmp_path, "20240101T000000Z-a", small_tables())
-    docs_file = tmp_path / "snapshots" / "20240101T000000Z-a" / "parquet" / "documents" / "part-0.parquet"
-    pq.write_table(pq.read_table(docs_file).drop_columns(["note", "extractor_fingerprint"]), docs_file)
-    previous = wh.read_current(wh.WarehousePaths(tmp_path))
-    assert previous["documents"]["extractor_fingerprint"].to_pylist() == [None]
+    con = lake.open_lake(tmp_path, read_only=False)
+    try:
+        con.execute("ALTER TABLE documents DROP COLUMN note")  # as a lake made by an older eventledger
+        con.execute("UPDATE documents SET extractor_fingerprint = NULL")
+    finally:
+        con.close()
+    assert wh.published_documents(tmp_path)["note"].to_pylist() == [None]
     publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
+    assert query.fetch(tmp_path, "SELECT count(*) FROM documents WHERE note IS NULL")[1] == [(2,)]
     assert (tmp_path / "events.duckdb").is_symlink() and count(tmp_path, "documents") == 2
 
 
@@ -148,8 +165,8 @@ def test_a_reader_holding_the_old_database_keeps_reading_it(tmp_path):
     try:
         assert reader.stdout.readline().strip() == "1"
         publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
-        wh.publish(tmp_path, "20240101T000002Z-c", wh.read_current(wh.WarehousePaths(tmp_path)),
-                   record("20240101T000002Z-c"), keep=1)  # the reader's snapshot is deleted now
+        publish_run(tmp_path, "20240101T000002Z-c", small_tables())  # the reader's export is pruned now
+        assert not (tmp_path / "snapshots" / "20240101T000000Z-a").exists()
         assert count(tmp_path, "documents") == 2
         reader.stdin.write("\n")
         reader.stdin.flush()

@@ -153,6 +153,6 @@ def test_sql_from_a_file_is_still_read_only(root, tmp_path, capsys):
     sql = tmp_path / "copy.sql"
     sql.write_text(f"COPY (SELECT 1) TO '{target}'", encoding="utf-8")
     status, out, err = query(capsys, "--file", sql, "--warehouse", root)
-    assert (status, out) == (1, "")
-    assert err.startswith("eventledger: query failed: ") and err.count("\n") == 1
+    assert (status, out) == (2, "")
+    assert err.startswith("eventledger: query runs only SELECT statements") and err.count("\n") == 1
     assert not target.exists()

@@ -7,7 +7,8 @@ import duckdb
 import pyarrow as pa
 
 from transforms import schemas
-from warehouse import ddl
+from warehouse import ddl, lake, query
+from warehouse import export as exports
 from warehouse import publish as wh
 
 NOW = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
@@ -60,17 +61,19 @@ def record(run_id):
 
 
 def publish_run(root, run_id, tables):
-    paths = wh.WarehousePaths(root)
-    merged = wh.merge_with_previous(wh.read_current(paths), tables)
-    return wh.publish(root, run_id, merged, record(run_id))
+    return wh.publish(root, run_id, tables, record(run_id))
 
 
 def count(root, table):
+    """Rows of `table` in the export's DuckDB file, checked equal to the lake's."""
     con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
     try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        exported = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
         con.close()
+    (in_lake,) = query.fetch(root, f"SELECT count(*) FROM {table}")[1][0]
+    assert exported == in_lake, f"{table}: the export and the lake disagree"
+    return in_lake
 
 
 def test_publish_writes_parquet_and_duckdb_and_view(tmp_path):
@@ -101,8 +104,56 @@ def test_other_documents_are_kept(tmp_path):
     assert count(tmp_path, "documents") == 2 and count(tmp_path, "events") == 2
 
 
-def test_old_snapshots_are_pruned(tmp_path):
+def test_old_exports_are_pruned_and_the_lake_keeps_every_run_snapshot_until_maintain(tmp_path):
     for n in range(5):
         publish_run(tmp_path, f"20240101T00000{n}Z-x", small_tables())
-    assert len(list((tmp_path / "snapshots").iterdir())) == wh.DEFAULT_KEEP_SNAPSHOTS
+    assert len(list((tmp_path / "snapshots").iterdir())) == exports.KEEP_EXPORTS
     assert (tmp_path / "parquet").resolve().parent.name == "20240101T000004Z-x"
+    con = lake.open_lake(tmp_path)
+    try:
+        assert [s.run_id for s in lake.run_snapshots(con)] == [f"20240101T00000{n}Z-x" for n in range(5)]
+    finally:
+        con.close()
+
+
+def test_a_run_writes_only_what_changed(tmp_path):
+    """A second document adds its own data files; the first document's files are not rewritten."""
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    data = tmp_path / "lake" / "data" / "main" / "events"
+    first = set(data.glob("*.parquet"))
+    publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
+    second = set(data.glob("*.parquet"))
+    assert first < second and len(second - first) == 1
+    assert count(tmp_path, "events") == 2
+
+
+def test_a_new_key_that_another_document_already_has_is_refused_and_nothing_is_published(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    clash = small_tables(doc_id="doc_b", uri="/in/b.txt")
+    clash["events"] = clash["events"].set_column(0, "event_id", pa.array(["evt_doc_a"]))
+    try:
+        publish_run(tmp_path, "20240101T000001Z-b", clash)
+    except lake.KeyCollision as exc:
+        assert "events" in str(exc)
+    else:
+        raise AssertionError("a duplicate event id was published")
+    assert count(tmp_path, "documents") == 1 and wh.published_run(tmp_path) == "20240101T000000Z-a"
+
+
+def test_prune_drops_documents_the_run_did_not_see_and_their_unused_actors(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    other = small_tables(doc_id="doc_b", uri="/in/b.txt")
+    other["actors"] = other["actors"].set_column(0, "actor_id", pa.array(["act_chile2"]))
+    other["events"] = other["events"].set_column(other["events"].schema.get_field_index("source_actor_id"),
+                                                 "source_actor_id", pa.array(["act_chile2"]))
+    wh.publish(tmp_path, "20240101T000001Z-b", other, record("20240101T000001Z-b"), prune=True)
+    assert count(tmp_path, "documents") == 1 and count(tmp_path, "events") == 1
+    assert query.fetch(tmp_path, "SELECT actor_id FROM actors")[1] == [("act_chile2",)]
+
+
+def test_aliases_of_an_actor_merge_across_runs(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    other = small_tables(doc_id="doc_b", uri="/in/b.txt")
+    other["actors"] = other["actors"].set_column(4, "aliases", pa.array([["Chilean government"]]))
+    publish_run(tmp_path, "20240101T000001Z-b", other)
+    assert query.fetch(tmp_path, "SELECT aliases FROM actors")[1] == [(["Chile", "Chilean government"],)]

@@ -30,22 +30,26 @@ DUCKDB_TYPES: dict[str, str] = {
 }
 
 
-def column_definition(column: contract.Column, single_key: bool, width: int = 0) -> str:
+def column_definition(column: contract.Column, single_key: bool, width: int = 0, keys: bool = True) -> str:
     """`name TYPE [PRIMARY KEY | NOT NULL]`; a one-column key is declared inline (it implies NOT NULL)."""
     parts = [column.name.ljust(width), DUCKDB_TYPES[column.type]]
-    if column.primary_key and single_key:
+    if column.primary_key and single_key and keys:
         parts.append("PRIMARY KEY")
     elif not column.nullable:
         parts.append("NOT NULL")
     return " ".join(parts)
 
 
-def create_table(table: contract.Table) -> str:
-    """One CREATE TABLE statement, columns in contract order, each with its description as a comment."""
+def create_table(table: contract.Table, keys: bool = True) -> str:
+    """One CREATE TABLE statement, columns in contract order, each with its description as a comment.
+
+    `keys=False` leaves out the PRIMARY KEY (key columns stay NOT NULL), for
+    DuckLake, which has no key constraints (warehouse/lake.py checks keys).
+    """
     key = table.primary_key
     width = max(len(name) for name in table.column_names)
-    lines = [column_definition(c, single_key=len(key) == 1, width=width) for c in table.columns]
-    if len(key) > 1:
+    lines = [column_definition(c, single_key=len(key) == 1, width=width, keys=keys) for c in table.columns]
+    if len(key) > 1 and keys:
         lines.append(f"PRIMARY KEY ({', '.join(key)})")
     comments = [f"  -- {c.description}" for c in table.columns] + [""] * (len(lines) - len(table.columns))
     body = [

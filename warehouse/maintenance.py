@@ -1,33 +1,39 @@
-"""`eventledger maintain`: tidy a warehouse between runs, holding the writers' lock.
+"""`eventledger maintain`: compact the lake, expire old snapshots, remove what nobody needs; hold the lock.
 
-Why a command of its own: a run already tidies before it publishes (it
-removes what killed runs left, closes their records, and keeps the newest
-`keep_snapshots` snapshots), but a warehouse that nobody writes to for a while
-keeps its leftovers, and a retention setting lowered by hand takes effect
-only at the next run. `maintain` does the same tidying at once, and `serve`
-runs it on its own schedule (`maintenance_schedule`).
+Why a command of its own: a run writes only what changed, so the lake
+collects small data files (one per table per run), delete files (one per
+table a run replaced documents in) and snapshots (one per run). Reading
+stays correct, but it gets slower and the disk fills. `maintain` puts that
+right, and `serve` runs it on its own schedule (`maintenance_schedule`):
 
-What it removes is what eventledger made and no reader can reach through
-`DIR/current`: temporary folders of killed runs, complete snapshots that
-never became current, snapshots and Data Docs past the retention; the
-current snapshot always stays. A folder without a published warehouse is
-refused, so that pointing it at the wrong folder removes nothing.
+1. removes what killed runs left (`publish.recover`, data files no snapshot knows);
+2. rewrites data files that carry many deleted rows, and merges small adjacent files;
+3. expires the lake snapshots of all but the newest `keep_snapshots` runs
+   (`query --as-of` reads those kept);
+4. deletes the data files only expired snapshots used, once they have been
+   unused for `grace_minutes`, so that a reader's query that began before
+   the expiry finishes reading them (DuckLake schedules them for deletion);
+5. writes the export when the `export` setting says so, or when a run's
+   export failed, and keeps the Data Docs of the newest runs.
+
+A folder without a published warehouse is refused, so that pointing it at
+the wrong folder removes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse import lock
-from warehouse.publish import (
-    TMP_SUFFIX,
-    WarehousePaths,
-    current_snapshot,
-    prune_data_docs,
-    prune_snapshots,
-    recover,
-)
+from warehouse import export as exports
+from warehouse import lake, lock
+from warehouse.publish import WarehousePaths, prune_data_docs, published_run, recover, write_export, writer
+
+#: How long files no snapshot uses any more stay on disk (for readers that started before the expiry).
+#: A day: DuckLake 1.5.5 with a SQLite catalog compares `older_than` coarsely (a cutoff two hours back
+#: still deleted files scheduled a second before), so a shorter grace would not be kept.
+GRACE_MINUTES = 24 * 60
 
 
 class NotAWarehouse(RuntimeError):
@@ -43,42 +49,78 @@ class MaintenanceReport:
     closed_runs: list[str] = field(default_factory=list)
     snapshots_removed: list[str] = field(default_factory=list)
     snapshots_kept: list[str] = field(default_factory=list)
+    files_deleted: int = 0
+    compacted: bool = False
+    export: str | None = None
 
     def describe(self) -> str:
-        parts = [f"current snapshot {self.current}", f"{len(self.snapshots_kept)} snapshot(s) kept"]
+        parts = [f"current run {self.current}", f"{len(self.snapshots_kept)} run snapshot(s) kept"]
         if self.snapshots_removed:
-            parts.append(f"{len(self.snapshots_removed)} past the retention removed")
+            parts.append(f"{len(self.snapshots_removed)} past the retention expired")
+        if self.files_deleted:
+            parts.append(f"{self.files_deleted} unused data file(s) deleted")
         if self.leftovers:
             parts.append(f"{len(self.leftovers)} leftover(s) of killed runs removed")
         if self.closed_runs:
             parts.append(f"{len(self.closed_runs)} interrupted run record(s) closed")
+        if self.export:
+            parts.append(f"export written ({self.export})")
         return "; ".join(parts)
 
 
-def kept_snapshots(paths: WarehousePaths) -> list[str]:
-    """The complete snapshots, oldest first (their names are run ids, which sort by time)."""
-    if not paths.snapshots.is_dir():
+def _delete_unused_files(con, grace_minutes: float) -> int:
+    """Delete the files DuckLake scheduled for deletion at least `grace_minutes` ago (0: all of them)."""
+    if grace_minutes <= 0:
+        return len(con.execute(f"CALL ducklake_cleanup_old_files('{lake.ALIAS}', cleanup_all => true)").fetchall())
+    cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=grace_minutes)
+    return len(con.execute(f"CALL ducklake_cleanup_old_files('{lake.ALIAS}', older_than => ?::TIMESTAMPTZ)",
+                           [cutoff]).fetchall())
+
+
+def kept_snapshots(root: Path) -> list[str]:
+    """The runs whose lake snapshots are kept, oldest first."""
+    if not lake.exists(root):
         return []
-    return sorted(p.name for p in paths.snapshots.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
+    con = lake.open_lake(root)
+    try:
+        return [s.run_id for s in lake.run_snapshots(con)]
+    finally:
+        con.close()
 
 
-def maintain(root: Path, keep: int, wait: float = lock.DEFAULT_WAIT_SECONDS) -> MaintenanceReport:
-    """Remove leftovers and what is past the retention of `keep` snapshots; raises lock.WarehouseBusy."""
+def maintain(root: Path, keep: int, wait: float = lock.DEFAULT_WAIT_SECONDS, export: str = exports.EXPORT_EVERY_RUN,
+             grace_minutes: float = GRACE_MINUTES) -> MaintenanceReport:
+    """Tidy the warehouse at `root` (see the module's docstring); raises lock.WarehouseBusy, NotAWarehouse."""
     paths = WarehousePaths(Path(root))
-    current = current_snapshot(paths)
-    if current is None:
-        raise NotAWarehouse(f"{root} holds no published eventledger warehouse (no DIR/current): "
+    if published_run(paths.root) is None:
+        raise NotAWarehouse(f"{root} holds no published eventledger warehouse (no {lake.LAKE_FILE}): "
                             "nothing to maintain; check --warehouse")
     with lock.hold(paths.root, wait=wait):
-        recovery = recover(paths)
-        before = kept_snapshots(paths)
-        prune_snapshots(paths, keep)
-        prune_data_docs(paths, keep)
-        after = kept_snapshots(paths)
-    return MaintenanceReport(
-        current=current_snapshot(paths) or current,
-        leftovers=list(recovery.removed),
-        closed_runs=list(recovery.closed_runs),
-        snapshots_removed=[name for name in before if name not in after],
-        snapshots_kept=after,
-    )
+        con = writer(paths.root)  # migrates a warehouse from before the lake
+        try:
+            recovery = recover(paths, current=lake.latest_run(con), con=con)
+            report = MaintenanceReport(current=lake.latest_run(con) or "", leftovers=list(recovery.removed),
+                                       closed_runs=list(recovery.closed_runs))
+            report.leftovers += [str(r[0]) for r in con.execute(
+                f"CALL ducklake_delete_orphaned_files('{lake.ALIAS}', cleanup_all => true)").fetchall()]
+            con.execute(f"CALL ducklake_rewrite_data_files('{lake.ALIAS}')")
+            con.execute(f"CALL ducklake_merge_adjacent_files('{lake.ALIAS}')")
+            report.compacted = True
+            runs = lake.run_snapshots(con)
+            keep = max(int(keep), 1)
+            if len(runs) > keep:
+                cutoff = runs[-keep].version
+                old = [v for (v,) in con.execute(
+                    f"SELECT snapshot_id FROM {lake.ALIAS}.snapshots() WHERE snapshot_id < ?", [cutoff]).fetchall()]
+                if old:
+                    con.execute(f"CALL ducklake_expire_snapshots('{lake.ALIAS}', versions => ?)", [old])
+                report.snapshots_removed = [s.run_id for s in runs[:-keep]]
+            report.files_deleted = _delete_unused_files(con, grace_minutes)
+            report.snapshots_kept = [s.run_id for s in lake.run_snapshots(con)]
+            stale = exports.current_snapshot(paths) != report.current
+            if export == exports.EXPORT_ON_MAINTAIN or (export == exports.EXPORT_EVERY_RUN and stale):
+                report.export = str(write_export(paths, con, report.current))
+        finally:
+            con.close()
+        prune_data_docs(paths, keep, current=report.current)
+    return report

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.publish import DB_NAME, WarehousePaths
+from warehouse import lake
+from warehouse.export import DB_NAME, WarehousePaths
 
 
 #: What to type instead of empty SQL.
@@ -43,51 +44,97 @@ class SnapshotNotKept(LookupError):
 
 
 def snapshot_database(root: Path, run_id: str) -> Path:
-    """The database of the snapshot a published run made, while the retention keeps it (time travel)."""
+    """The database of a pre-lake warehouse's snapshot of run `run_id` (time travel before the migration)."""
     paths = WarehousePaths(Path(root))
     folder = paths.snapshots / run_id
     if Path(run_id).name != run_id or run_id.startswith(".") or not (folder / DB_NAME).is_file():
         kept = sorted(p.name for p in paths.snapshots.iterdir() if (p / DB_NAME).is_file()) \
             if paths.snapshots.is_dir() else []
-        listed = ", ".join(kept[-5:]) if kept else "none"
-        raise SnapshotNotKept(f"run {run_id} has no snapshot in {root} (never published, or past the retention "
-                              f"of keep_snapshots); kept: {listed}")
+        raise SnapshotNotKept(_not_kept(root, run_id, kept))
     return folder / DB_NAME
+
+
+def _not_kept(root: Path, run_id: str, kept: list[str]) -> str:
+    listed = ", ".join(kept[-5:]) if kept else "none"
+    return (f"run {run_id} has no snapshot in {root} (never published, or past the retention "
+            f"of keep_snapshots); kept: {listed}")
+
+
+def snapshot_version(con: duckdb.DuckDBPyConnection, root: Path, run_id: str) -> int:
+    """The lake snapshot a published run committed, while the retention keeps it."""
+    snapshots = lake.run_snapshots(con)
+    for snapshot in snapshots:
+        if snapshot.run_id == run_id:
+            return snapshot.version
+    raise SnapshotNotKept(_not_kept(root, run_id, [s.run_id for s in snapshots]))
 
 
 def connect(root: Path, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection: queries cannot change the warehouse, and runs are not blocked.
 
-    `as_of` reads the snapshot a published run made instead of the current one.
+    It reads the lake at its newest snapshot, or, with `as_of`, at the
+    snapshot a published run made (time travel). A warehouse from before the
+    lake, not yet migrated by a run, is read through its DuckDB file.
     """
-    path = WarehousePaths(Path(root)).database
+    root = Path(root)
+    location = lake.read_location(root)
+    if location is not None:
+        con = lake.attach(location)
+        if as_of is not None:
+            version = snapshot_version(con, root, as_of)
+            con.close()
+            con = lake.attach(location, snapshot_version=version)
+        return lock_down(con, readable=[location.data_path])
+    path = WarehousePaths(root).database
     if not path.exists():
-        raise WarehouseMissing(f"nothing is published in {root} yet (no {path.name}): "
+        raise WarehouseMissing(f"nothing is published in {root} yet (no {lake.LAKE_FILE}): "
                                f"run `eventledger run <files> --warehouse {shlex.quote(str(root))}` first")
     if as_of is not None:
         path = snapshot_database(root, as_of)
-    con = duckdb.connect(str(path), read_only=True)
-    return lock_down(con)
+    return lock_down(duckdb.connect(str(path), read_only=True))
 
 
-def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+def lock_down(con: duckdb.DuckDBPyConnection, readable: list[str] | None = None) -> duckdb.DuckDBPyConnection:
     """Make a reader's connection unable to write anywhere, and keep it so.
 
     A read-only database still lets SQL write files (`COPY ... TO` any path,
     the published Parquet included), attach other databases read-write,
     install extensions and change settings. With external access off, DuckDB
-    refuses every file system operation but reading the attached database,
-    and locking the configuration stops a query from turning that back on.
+    refuses every file system operation but reading the attached databases
+    and the `readable` folders (the lake's data files), and locking the
+    configuration stops a query from turning that back on. Writing into a
+    readable folder is refused by `check_read_only` (only queries run).
     """
+    if readable:
+        folders = ", ".join("'" + lake._text(lake._folder(f)) + "'" for f in readable)
+        con.execute(f"SET allowed_directories = [{folders}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+#: Statements `query` runs: queries, and EXPLAIN of them (SHOW, DESCRIBE, SUMMARIZE and PRAGMA read as SELECT).
+READ_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
+class NotReadOnly(ValueError):
+    """The SQL holds a statement that is not a query (COPY, INSERT, ATTACH, SET, ...)."""
+
+
+def check_read_only(sql: str) -> None:
+    """Refuse any statement that is not a query, before it runs (COPY ... TO could write the data folder)."""
+    for statement in duckdb.extract_statements(sql):
+        kind = str(statement.type).rsplit(".", 1)[-1]
+        if kind not in READ_STATEMENTS:
+            raise NotReadOnly(f"query runs only SELECT statements (and EXPLAIN), not {kind}: "
+                              "the warehouse is read-only here; write results with --format csv > FILE")
 
 
 def fetch(root: Path, sql: str, params: list | None = None, as_of: str | None = None) -> tuple[list[str], list[tuple]]:
     """Column names and rows of a query (on the snapshot of run `as_of`, if given)."""
     con = connect(root, as_of)
     try:
+        check_read_only(sql)
         cursor = con.execute(sql, params or [])
         if cursor is None:  # only comments or semicolons
             raise EmptyQuery(sql)

@@ -1,0 +1,453 @@
+"""The warehouse's system of record: a DuckLake (a catalog database plus Parquet data files).
+
+Why a table format (issue 9): a run used to rewrite the whole warehouse, so
+each run cost as much as everything published so far. On DuckLake a run is
+one transaction of the catalog that deletes the rows of the documents it
+replaces and inserts its new rows; it writes only what changed, readers see
+the previous snapshot until the commit and the new one after it, and every
+commit is a snapshot that can be read again (`query --as-of RUN_ID`). The
+comparison with Iceberg and the spike behind this choice: docs/storage.md.
+
+Where the lake lives is written once, when it is created, in `DIR/lake.json`
+(see `Location`): by default a SQLite catalog `DIR/lake/catalog.sqlite` and
+data files under `DIR/lake/data/`; for many machines a PostgreSQL catalog and
+a data path on object storage. Readers find the lake through that file,
+which also marks `DIR` as a warehouse eventledger made.
+
+DuckLake has no PRIMARY KEY or UNIQUE constraint: the tables here keep the
+contract's NOT NULL, and a run checks its new keys against the rows already
+published inside its transaction, before the commit (`stage_run`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms import contract
+from transforms.schemas import ALL_TABLES, DOCUMENT_TABLES
+from transforms.tables import merge_actor_rows
+from warehouse import ddl, extensions, faults
+
+LAKE_FILE = "lake.json"
+DEFAULT_CATALOG = "lake/catalog.sqlite"
+DEFAULT_DATA = "lake/data"
+ALIAS = "lake"
+VIEWS_SQL = Path(__file__).parent / "sql" / "views.sql"
+#: The author name DuckLake stores with every snapshot a run commits.
+AUTHOR = "eventledger"
+#: The newest published run of the snapshot being read (at `--as-of`, the run that made it).
+CURRENT_RUN_VIEW = ("CREATE OR REPLACE VIEW current_run AS SELECT * FROM pipeline_runs "
+                    "WHERE status = 'published' ORDER BY run_id DESC LIMIT 1")
+#: Tables whose rows belong to a document (deleted with it when a run replaces or prunes it).
+BY_DOCUMENT = ("sentences", "events", "quarantine", "documents")
+
+
+class LakeMissing(RuntimeError):
+    """The folder has no lake yet (nothing published, or a warehouse from before the lake)."""
+
+
+class KeyCollision(RuntimeError):
+    """A run's new rows carry keys that rows published by other documents already have."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a lake's catalog and data are: `sqlite:PATH` or `postgres:CONNINFO`, and a data folder or URL.
+
+    A SQLite path or data folder that is relative is relative to the
+    warehouse folder, so a warehouse can be moved or copied as a whole.
+    """
+
+    catalog: str
+    data_path: str
+
+    @property
+    def kind(self) -> str:
+        return self.catalog.split(":", 1)[0]
+
+    def resolved(self, root: Path) -> Location:
+        """Relative local paths made absolute against the warehouse folder `root`."""
+        kind, _, target = self.catalog.partition(":")
+        if kind == "sqlite" and not os.path.isabs(target):
+            target = str(Path(root).absolute() / target)
+        data = self.data_path
+        if "://" not in data and not os.path.isabs(data):
+            data = str(Path(root).absolute() / data)
+        return Location(f"{kind}:{target}", data)
+
+    def extensions(self) -> tuple[str, ...]:
+        return ("ducklake", "postgres_scanner" if self.kind == "postgres" else "sqlite_scanner")
+
+    def describe(self) -> str:
+        """For messages: the catalog without a password."""
+        return self.catalog if "password" not in self.catalog else self.catalog.split(" password", 1)[0] + " ..."
+
+
+def default_location(catalog: str | None = None, data_path: str | None = None) -> Location:
+    """The location a new lake gets from the settings (`catalog`, `data_path`), or the defaults."""
+    return Location(catalog or f"sqlite:{DEFAULT_CATALOG}", data_path or DEFAULT_DATA)
+
+
+def read_location(root: Path) -> Location | None:
+    """The lake `DIR/lake.json` names, resolved; None when the folder has none."""
+    path = Path(root) / LAKE_FILE
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Location(data["catalog"], data["data_path"]).resolved(Path(root))
+
+
+def write_location(root: Path, location: Location) -> None:
+    """Record where the lake is (written once, when the lake is created; replaced by one rename)."""
+    path = Path(root) / LAKE_FILE
+    tmp = path.with_name(f".{LAKE_FILE}.tmp")
+    tmp.write_text(json.dumps({"format": "ducklake", "catalog": location.catalog,
+                               "data_path": location.data_path}, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def exists(root: Path) -> bool:
+    return (Path(root) / LAKE_FILE).is_file()
+
+
+# -- connecting ---------------------------------------------------------------------------
+
+
+def attach(location: Location, read_only: bool = True, snapshot_version: int | None = None,
+           create: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as `lake` and made the default database.
+
+    Read-only unless asked: a reader never blocks a run (the catalog is read
+    at a snapshot) and cannot write. A writer stores every row in Parquet
+    (no inlining in the catalog), so the data files hold the whole table.
+    """
+    con = extensions.connect(location.extensions())
+    try:
+        options = []
+        if read_only:
+            options.append("READ_ONLY")
+        else:
+            options.append("DATA_INLINING_ROW_LIMIT 0")
+            if create:
+                options.append(f"DATA_PATH '{_text(_folder(location.data_path))}'")
+        if snapshot_version is not None:
+            options.append(f"SNAPSHOT_VERSION {int(snapshot_version)}")
+        con.execute(f"ATTACH 'ducklake:{_text(location.catalog)}' AS {ALIAS} ({', '.join(options)})")
+        con.execute(f"USE {ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def open_lake(root: Path, read_only: bool = True, snapshot_version: int | None = None) -> duckdb.DuckDBPyConnection:
+    """Attach the lake of warehouse `root`; LakeMissing when it has none."""
+    location = read_location(root)
+    if location is None:
+        raise LakeMissing(f"{root} has no lake ({LAKE_FILE})")
+    return attach(location, read_only=read_only, snapshot_version=snapshot_version)
+
+
+def create(root: Path, location: Location) -> duckdb.DuckDBPyConnection:
+    """Create the lake (catalog, data folder, tables, views) and record it in `DIR/lake.json`; a writer's connection."""
+    resolved = location.resolved(root)
+    if resolved.kind == "sqlite":
+        Path(resolved.catalog.split(":", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    if "://" not in resolved.data_path:
+        Path(resolved.data_path).mkdir(parents=True, exist_ok=True)
+    con = attach(resolved, read_only=False, create=True)
+    ensure_schema(con)
+    write_location(root, location)
+    return con
+
+
+def _folder(path: str) -> str:
+    return path if path.endswith("/") else path + "/"
+
+
+def _text(value: str) -> str:
+    """A value inside a SQL string literal (ATTACH takes no parameter): it's -> it''s."""
+    return value.replace("'", "''")
+
+
+# -- schema ------------------------------------------------------------------------------
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every contract table, with columns added since the lake was made; the views. Idempotent."""
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main'",
+        [ALIAS],
+    ).fetchall():
+        existing.setdefault(table, set()).add(column)
+    for table in contract.load().values():
+        if table.name not in existing:
+            con.execute(ddl.create_table(table, keys=False))
+            continue
+        for column in table.columns:
+            if column.name not in existing[table.name]:  # added to the contract since: NULL for older rows
+                con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {ddl.DUCKDB_TYPES[column.type]}")
+    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    con.execute(CURRENT_RUN_VIEW)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def read_table(con: duckdb.DuckDBPyConnection, name: str, where: str = "", params: list | None = None) -> pa.Table:
+    """One table in the contract's Arrow schema (columns in contract order).
+
+    Columns added to the contract since the lake was made read as NULL
+    (a reader cannot add them; the next run does: `ensure_schema`).
+    """
+    schema = ALL_TABLES[name]
+    present = {c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ?", [name]).fetchall()}
+    types = {c.name: ddl.DUCKDB_TYPES[c.type] for c in contract.load()[name].columns}
+    columns = ", ".join(c if c in present else f"NULL::{types[c]} AS {c}" for c in schema.names)
+    table = con.execute(f"SELECT {columns} FROM {name} {where}", params or []).fetch_arrow_table()
+    return table.cast(schema)
+
+
+def read_tables(con: duckdb.DuckDBPyConnection, names: Iterable[str] = ALL_TABLES) -> dict[str, pa.Table]:
+    return {name: read_table(con, name) for name in names}
+
+
+def rows_of_documents(con: duckdb.DuckDBPyConnection, name: str, doc_ids: set[str]) -> pa.Table:
+    """The published rows of table `name` that belong to the documents `doc_ids`."""
+    if not doc_ids:
+        return ALL_TABLES[name].empty_table()
+    con.register("wanted_documents", pa.table({"document_id": sorted(doc_ids)}))
+    try:
+        return read_table(con, name, "WHERE document_id IN (SELECT document_id FROM wanted_documents)")
+    finally:
+        con.unregister("wanted_documents")
+
+
+def count_of_documents(con: duckdb.DuckDBPyConnection, name: str, doc_ids: set[str]) -> int:
+    """How many published rows of table `name` belong to the documents `doc_ids`."""
+    con.register("wanted_documents", pa.table({"document_id": sorted(doc_ids)}))
+    try:
+        (n,) = con.execute(f"SELECT count(*) FROM {name} WHERE document_id IN "
+                           "(SELECT document_id FROM wanted_documents)").fetchone()
+    finally:
+        con.unregister("wanted_documents")
+    return n
+
+
+def filter_documents(table: pa.Table, doc_ids: set[str]) -> pa.Table:
+    """The rows of an Arrow table that belong to the documents `doc_ids`."""
+    if table.num_rows == 0 or not doc_ids:
+        return table.slice(0, 0)
+    return table.filter(pc.is_in(table["document_id"], value_set=pa.array(sorted(doc_ids), pa.string())))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A lake snapshot that a run committed."""
+
+    version: int
+    run_id: str
+    committed_at: object
+
+
+def run_snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
+    """The snapshots runs made, oldest first (others: schema changes, maintenance)."""
+    found = []
+    for version, at, info in con.execute(
+        f"SELECT snapshot_id, snapshot_time, commit_extra_info FROM {ALIAS}.snapshots() ORDER BY snapshot_id"
+    ).fetchall():
+        run_id = _run_id_of(info)
+        if run_id is not None:
+            found.append(Snapshot(version, run_id, at))
+    return found
+
+
+def _run_id_of(extra_info: str | None) -> str | None:
+    if not extra_info:
+        return None
+    try:
+        value = json.loads(extra_info)
+    except ValueError:
+        return None
+    return value.get("run_id") if isinstance(value, dict) else None
+
+
+def latest_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run whose commit made the lake's newest run snapshot."""
+    snapshots = run_snapshots(con)
+    return snapshots[-1].run_id if snapshots else None
+
+
+def published_run(root: Path) -> str | None:
+    """The newest run committed to the lake of `root` (None without a lake)."""
+    if not exists(root):
+        return None
+    con = open_lake(root)
+    try:
+        return latest_run(con)
+    finally:
+        con.close()
+
+
+# -- writing a run ------------------------------------------------------------------------------
+
+
+@dataclass
+class RunChanges:
+    """What one run changes: its new document rows and what it found again, moved, or no longer sees."""
+
+    tables: dict[str, pa.Table]
+    seen_ids: set[str] = field(default_factory=set)
+    relocations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    prune: bool = False
+    run_rows: dict[str, pa.Table] = field(default_factory=dict)
+
+
+@dataclass
+class Staged:
+    """What `stage_run` did inside the open transaction (for the summary and the tests)."""
+
+    replaced: set[str]
+    inserted: dict[str, int]
+
+
+def replaced_documents(published: list[tuple[str, str]], new_docs: pa.Table, seen_ids: set[str],
+                       prune: bool) -> set[str]:
+    """The published documents a run replaces: same content id, or new content at the same path.
+
+    `published`: (document_id, source_uri) pairs. A document this run found
+    again unchanged (`seen_ids`) stays as it is. With `prune`, documents the
+    run did not see at all go too.
+    """
+    new_ids = set(new_docs["document_id"].to_pylist())
+    new_uris = set(new_docs["source_uri"].to_pylist())
+    replaced = set()
+    for doc_id, uri in published:
+        if doc_id in seen_ids and doc_id not in new_ids:
+            continue
+        if doc_id in new_ids or uri in new_uris or prune:
+            replaced.add(doc_id)
+    return replaced
+
+
+def stage_run(con: duckdb.DuckDBPyConnection, run_id: str, changes: RunChanges) -> Staged:
+    """Open the run's transaction and make every change in it, checked; the caller commits (`commit`).
+
+    Order: delete the replaced documents' rows, move relocated documents,
+    check that no new key is already taken, insert the new rows, merge the
+    actors (aliases across runs; actors no event uses any more go), add the
+    run tables' rows of runs the lake does not have yet, and name the
+    snapshot after the run.
+    """
+    tables = {name: changes.tables.get(name, schema.empty_table()).cast(schema)
+              for name, schema in DOCUMENT_TABLES.items()}
+    con.execute("BEGIN TRANSACTION")
+    ensure_schema(con)
+    published = con.execute("SELECT document_id, source_uri FROM documents").fetchall()
+    replaced = replaced_documents(published, tables["documents"], changes.seen_ids, changes.prune)
+    if replaced:
+        _delete_documents(con, replaced)
+    for doc_id, (name, uri) in sorted(changes.relocations.items()):
+        con.execute("UPDATE documents SET name = ?, source_uri = ? WHERE document_id = ? "
+                    "AND (name <> ? OR source_uri <> ?)", [name, uri, doc_id, name, uri])
+    inserted = {}
+    for n, name in enumerate(("documents", "sentences", "citations", "events", "quarantine")):
+        _check_new_keys(con, name, tables[name])
+        inserted[name] = _insert(con, name, tables[name])
+        if n == 0:
+            faults.pause_point("parquet")
+    inserted["actors"] = _merge_actors(con, tables["actors"], prune_unused=bool(replaced))
+    for name, rows in _new_run_rows(con, changes.run_rows).items():
+        inserted[name] = _insert(con, name, rows)
+    con.execute(f"CALL {ALIAS}.set_commit_message(?, ?, extra_info => ?)",
+                [AUTHOR, f"run {run_id}", json.dumps({"run_id": run_id})])
+    return Staged(replaced, inserted)
+
+
+def commit(con: duckdb.DuckDBPyConnection) -> None:
+    """The one step that publishes: readers move from the previous snapshot to this run's."""
+    con.execute("COMMIT")
+
+
+def _delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> None:
+    con.register("gone_documents", pa.table({"document_id": sorted(doc_ids)}))
+    try:
+        con.execute("DELETE FROM citations WHERE sentence_id IN (SELECT sentence_id FROM sentences "
+                    "WHERE document_id IN (SELECT document_id FROM gone_documents))")
+        for name in BY_DOCUMENT:
+            con.execute(f"DELETE FROM {name} WHERE document_id IN (SELECT document_id FROM gone_documents)")
+    finally:
+        con.unregister("gone_documents")
+
+
+def _check_new_keys(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
+    """Refuse new rows whose key another published document's row already has (DuckLake has no UNIQUE)."""
+    key = contract.load()[name].primary_key
+    if rows.num_rows == 0 or not key:
+        return
+    con.register("incoming_keys", rows.select(list(key)))
+    try:
+        on = " AND ".join(f"t.{k} = i.{k}" for k in key)
+        (taken,) = con.execute(f"SELECT count(*) FROM {name} t JOIN incoming_keys i ON {on}").fetchone()
+    finally:
+        con.unregister("incoming_keys")
+    if taken:
+        raise KeyCollision(f"{taken} new {name} row(s) have a key ({', '.join(key)}) that a published row "
+                           "of another document already has; nothing was published")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> int:
+    """Insert Arrow rows (handed to DuckDB as a table, never as a path), columns by name."""
+    if rows.num_rows == 0:
+        return 0
+    con.register("incoming_rows", rows)
+    try:
+        columns = ", ".join(rows.schema.names)
+        con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
+    return rows.num_rows
+
+
+def _merge_actors(con: duckdb.DuckDBPyConnection, new: pa.Table, prune_unused: bool) -> int:
+    """Add the run's actors, their aliases merged with the published ones; drop actors no event uses."""
+    if new.num_rows:
+        ids = set(new["actor_id"].to_pylist())
+        con.register("run_actors", pa.table({"actor_id": sorted(ids)}))
+        try:
+            old = read_table(con, "actors", "WHERE actor_id IN (SELECT actor_id FROM run_actors)")
+            if old.num_rows:
+                con.execute("DELETE FROM actors WHERE actor_id IN (SELECT actor_id FROM run_actors)")
+        finally:
+            con.unregister("run_actors")
+        _insert(con, "actors", merge_actor_rows(old.to_pylist() + new.to_pylist()))
+    if prune_unused:
+        con.execute("DELETE FROM actors WHERE actor_id NOT IN ("
+                    "SELECT source_actor_id FROM events WHERE source_actor_id IS NOT NULL UNION "
+                    "SELECT target_actor_id FROM events WHERE target_actor_id IS NOT NULL)")
+    return new.num_rows
+
+
+def _new_run_rows(con: duckdb.DuckDBPyConnection, run_rows: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """The run tables' rows of runs not in the lake yet (a record, once written by its run's end, never changes)."""
+    runs = run_rows.get("pipeline_runs")
+    if runs is None or runs.num_rows == 0:
+        return {}
+    known = {r for (r,) in con.execute("SELECT run_id FROM pipeline_runs").fetchall()}
+    fresh = [r for r in runs["run_id"].to_pylist() if r not in known]
+    if not fresh:
+        return {}
+    wanted = pa.array(fresh, pa.string())
+    return {name: rows.filter(pc.is_in(rows["run_id"], value_set=wanted)).cast(ALL_TABLES[name])
+            for name, rows in run_rows.items()}
