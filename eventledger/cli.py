@@ -33,6 +33,7 @@ SETTING_FLAGS = {
     "workers": ("workers", "--workers"),
     "runner": ("runner", "--runner"),
     "dask_address": ("dask_address", "--dask-address"),
+    "export": ("export", "--export"),
     "inbox": ("inbox", "--inbox"),
     "schedule": ("cron", "--cron"),
     "maintenance_schedule": ("maintenance_cron", "--maintenance-cron"),
@@ -75,6 +76,13 @@ def _add_verbosity(parser: argparse.ArgumentParser) -> None:
                        help="no progress and no summary: errors only, the exit status says the rest (setting verbosity)")
     group.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const="verbose",
                        help="Prefect's own log lines too, and the traceback of an unexpected error")
+
+
+def _add_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--export", default=None, metavar="run|maintain|never",
+                        help="when DIR/events.duckdb and DIR/parquet/ are rewritten from the lake for tools that "
+                             "cannot attach it: every run (costs as much as the warehouse), only by maintain, or "
+                             "never (setting export; default: run)")
 
 
 def _add_runner(parser: argparse.ArgumentParser) -> None:
@@ -143,9 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-snapshots",
         default=None,
         metavar="N",
-        help="complete snapshots kept for rollback and for readers of older files "
+        help="run snapshots of the lake that `maintain` keeps for --as-of "
         "(setting keep_snapshots; default: $EVENTLEDGER_KEEP_SNAPSHOTS or 3)",
     )
+    _add_export(run)
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     _add_runner(run)
     _add_verbosity(run)
@@ -227,23 +236,26 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--max-width", type=_max_width, default=None, metavar="N",
                        help="with --format table: cut cells longer than N characters (default: cells are whole)")
     query.add_argument("--as-of", default=None, metavar="RUN_ID",
-                       help="query the warehouse as a published run left it (its snapshot, while keep_snapshots "
-                            "keeps it; `eventledger runs` lists run ids)")
+                       help="query the warehouse as a published run left it (its lake snapshot, while "
+                            "keep_snapshots keeps it; `eventledger runs` lists run ids)")
     _add_verbosity(query)
 
     maintain = sub.add_parser(
         "maintain",
-        help="remove leftovers of killed runs and snapshots past the retention",
-        description="Holding the writers' lock, removes what killed runs left, closes their records, and keeps "
-        "the newest keep_snapshots snapshots and Data Docs (always the current one). A run does the same before "
-        "it publishes; eventledger serve runs this on its own schedule (setting maintenance_schedule).",
+        help="compact the lake, expire snapshots past the retention, remove leftovers of killed runs",
+        description="Holding the writers' lock: removes what killed runs left (and closes their records), "
+        "rewrites data files with many deleted rows and merges small ones, expires the lake snapshots of all "
+        "but the newest keep_snapshots runs, deletes data files no kept snapshot uses once they have been unused "
+        "for a day, and writes the export when the export setting says so. eventledger serve runs this on its "
+        "own schedule (setting maintenance_schedule).",
         epilog="Example:\n  eventledger maintain --warehouse /srv/wh --keep-snapshots 2",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_warehouse(maintain)
     _add_config(maintain)
     maintain.add_argument("--keep-snapshots", default=None, metavar="N",
-                          help="snapshots to keep (setting keep_snapshots; default: 3)")
+                          help="run snapshots to keep for --as-of (setting keep_snapshots; default: 3)")
+    _add_export(maintain)
     maintain.add_argument("--wait", default=None, metavar="SECONDS",
                           help="wait this long for a run holding the warehouse (setting lock_wait; default: 5)")
     _add_verbosity(maintain)
@@ -489,8 +501,10 @@ def render_summary(summary, warehouse: Path) -> str:
     if summary.data_docs:
         lines.append(f"  data docs : {summary.data_docs}")
     if summary.published:
-        lines.append(f"  warehouse : {warehouse / 'events.duckdb'}")
-        lines.append(f"              {warehouse / 'parquet'}/<table>/")
+        lines.append(f"  warehouse : {warehouse / 'lake.json'} (the lake: attach it read-only, README \"Reading\")")
+        if (warehouse / "current").is_symlink():
+            lines.append(f"  export    : {warehouse / 'events.duckdb'}")
+            lines.append(f"              {warehouse / 'parquet'}/<table>/")
         lines.append("  try       : eventledger query "
                      f"\"{EXAMPLE_SQL}\" --warehouse {shlex.quote(str(warehouse))}")
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """A full disk fails a run in one line, leaves a record that says so, and the next run cleans up.
 
-The disk is made full in-process by a monkeypatched Parquet writer that
+The disk is made full in-process by a monkeypatched lake insert that
 writes the first table for real, then raises OSError(ENOSPC) as the kernel
 would. A real limit (RLIMIT_FSIZE in a subprocess) was tried: it also stops
 the SQLite database of Prefect's in-process server, so the run never starts.
@@ -12,13 +12,12 @@ import errno
 import json
 import os
 
-import pyarrow.parquet as pq
 import pytest
 
 from eventledger.cli import main
 from flows.pipeline import failure_message, is_transient, no_room
 from tests.conftest import SAMPLE
-from warehouse import publish
+from warehouse import lake, publish
 
 
 def test_no_room_errors_are_not_retried_and_are_named_disk_full():
@@ -37,18 +36,19 @@ def test_a_full_disk_fails_the_run_in_one_line_and_the_next_run_cleans_up(tmp_pa
     wh = tmp_path / "wh"
     calls = []
 
-    def full_after_one_table(folder, tables):
-        calls.append(folder)
-        name, table = next(iter(tables.items()))
-        (folder / name).mkdir(parents=True)
-        pq.write_table(table, folder / name / "part-0.parquet")  # a real leftover for the next run
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder / "sentences" / "part-0.parquet"))
+    real_insert = lake._insert
 
-    monkeypatch.setattr(publish, "_write_parquet", full_after_one_table)
+    def full_after_one_table(con, name, rows):
+        calls.append(name)
+        if len(calls) == 1:
+            return real_insert(con, name, rows)  # a real data file, rolled back with the transaction
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(wh / "lake" / "data" / f"{name}.parquet"))
+
+    monkeypatch.setattr(lake, "_insert", full_after_one_table)
     capfd.readouterr()
     assert main(["run", str(SAMPLE), "--warehouse", str(wh)]) == 1
     err = capfd.readouterr().err
-    assert len(calls) == 1, "ENOSPC was retried"
+    assert len(calls) == 2, "ENOSPC was retried"
     failed = [line for line in err.splitlines() if line.startswith("eventledger: ")]
     assert len(failed) == 1 and failed[0].startswith("eventledger: run failed: disk full: [Errno 28]"), err
     assert sum(line.startswith("details: ") for line in err.splitlines()) == 1, err
@@ -56,8 +56,8 @@ def test_a_full_disk_fails_the_run_in_one_line_and_the_next_run_cleans_up(tmp_pa
     (record_file,) = (wh / "runs").glob("*.json")
     record = json.loads(record_file.read_text())
     assert record["status"] == "failed" and record["message"].startswith("disk full"), record["message"]
-    assert not (wh / "current").exists()
-    assert list((wh / "snapshots").glob("*.tmp"))  # what the failed run left
+    assert not (wh / "current").exists() and publish.published_run(wh) is None
+    assert not list((wh / "lake" / "data").rglob("*.parquet"))  # the transaction's files went with it
 
     monkeypatch.undo()
     assert main(["run", str(SAMPLE), "--warehouse", str(wh)]) == 0
@@ -76,10 +76,10 @@ def test_when_the_run_record_cannot_be_written_either_the_one_line_still_prints(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(root, record)
 
-    def full(folder, tables):
+    def full(con, name, rows):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(publish, "_write_parquet", full)
+    monkeypatch.setattr(lake, "_insert", full)
     monkeypatch.setattr(runlog, "write_record", record_only_while_running)
     capfd.readouterr()
     assert main(["run", str(SAMPLE), "--warehouse", str(tmp_path / "wh")]) == 1

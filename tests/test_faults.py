@@ -32,7 +32,7 @@ import pytest
 from eventledger.cli import main
 from tests.conftest import REPO, SAMPLE
 from transforms import schemas
-from warehouse import lock
+from warehouse import lock, query
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +115,9 @@ def kill(proc) -> None:
 
 
 def state(root: Path) -> dict:
-    """Everything a reader can see: every table through DuckDB and through Parquet, and the pointer."""
+    """Everything a reader can see: every table in the lake, and in the export through DuckDB, Parquet and the pointer."""
+    lake_tables = {t: sorted(query.fetch(root, f"SELECT * FROM {t}")[1], key=repr) for t in schemas.DOCUMENT_TABLES}
+    lake_run = query.fetch(root, "SELECT run_id FROM current_run")[1][0][0]
     con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
     try:
         db = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in schemas.DOCUMENT_TABLES}
@@ -126,23 +128,28 @@ def state(root: Path) -> dict:
     current = os.readlink(root / "current")
     assert latest == Path(current).name, "the database and the pointer disagree"
     assert {t: len(v) for t, v in db.items()} == {t: parquet[t] for t in db}, "DuckDB and Parquet disagree"
-    return {"db": db, "current": current}
+    return {"lake": lake_tables, "lake_run": lake_run, "db": db, "current": current}
 
 
-def assert_next_run_recovers(root: Path, inputs: Path, killed_run: str | None) -> None:
+def lake_files(root: Path) -> set[Path]:
+    return set((root / "lake" / "data").rglob("*.parquet"))
+
+
+def assert_next_run_recovers(root: Path, inputs: Path, killed_run: str | None, published: bool = False) -> None:
+    """The next run publishes, the killed run's record is closed, and the export shows the new run again."""
     assert main(["run", str(inputs), "--warehouse", str(root)]) == 0
-    names = {r[1] for r in state(root)["db"]["documents"]}
+    seen = state(root)
+    names = {r[1] for r in seen["db"]["documents"]}
     assert {"sample", "treaty"} <= names or {"000_6e6f0627996f1d52", "treaty"} <= names
+    assert seen["db"] == seen["lake"] and seen["lake_run"] == Path(seen["current"]).name
     assert not list(root.glob(".*.tmp")) and not list((root / "snapshots").glob("*.tmp"))
     if killed_run:
         record = json.loads((root / "runs" / f"{killed_run}.json").read_text())
-        assert record["status"] == "failed" and record["message"].startswith("interrupted")
-        con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
-        try:
-            status = con.execute("SELECT status FROM pipeline_runs WHERE run_id = ?", [killed_run]).fetchone()
-        finally:
-            con.close()
-        assert status == ("failed",)
+        expected = "published" if published else "failed"
+        assert record["status"] == expected
+        assert published or record["message"].startswith("interrupted")
+        status = query.fetch(root, "SELECT status FROM pipeline_runs WHERE run_id = ?", [killed_run])[1]
+        assert status == [(expected,)]
 
 
 def running_run(root: Path) -> str | None:
@@ -157,7 +164,8 @@ def running_run(root: Path) -> str | None:
 def test_kill_9_leaves_the_last_good_warehouse_and_the_next_run_recovers(
     point, warehouse, new_input, tmp_path, prefect_home
 ):
-    before = state(warehouse)
+    """extract: before the transaction; parquet: inside it, after the first insert; switch: just before the commit."""
+    before, files_before = state(warehouse), lake_files(warehouse)
     marker = tmp_path / "paused"
     proc = start([new_input, "--warehouse", warehouse], tmp_path, prefect_home,
                  EVENTLEDGER_TEST_PAUSE_AT=point, EVENTLEDGER_TEST_PAUSE_FILE=marker)
@@ -166,10 +174,11 @@ def test_kill_9_leaves_the_last_good_warehouse_and_the_next_run_recovers(
     assert killed is not None
     kill(proc)
     assert state(warehouse) == before
-    if point == "switch":  # the killed run's snapshot was complete, but never current
-        assert (warehouse / "snapshots" / killed).is_dir()
+    orphans = lake_files(warehouse) - files_before
+    if point == "switch":  # the killed run's data files were written, but no snapshot knows them
+        assert orphans
     assert_next_run_recovers(warehouse, new_input, killed)
-    assert not (warehouse / "snapshots" / killed).exists()
+    assert not orphans & lake_files(warehouse), "the killed run's data files were not removed"
 
 
 READER = textwrap.dedent("""
@@ -198,7 +207,8 @@ def test_a_second_run_is_refused_readers_keep_reading_and_a_kill_in_the_duckdb_l
         first = start([new_input, "--warehouse", warehouse], tmp_path, prefect_home, name="first",
                       EVENTLEDGER_TEST_PAUSE_AT="duckdb", EVENTLEDGER_TEST_PAUSE_FILE=marker)
         wait_for_pause(first, marker)
-        run_id = running_run(warehouse)
+        run_id = lock.read_holder(warehouse)["run_id"]  # its record says published already: the commit came first
+        assert json.loads((warehouse / "runs" / f"{run_id}.json").read_text())["status"] == "published"
 
         second = start([new_input, "--warehouse", warehouse, "--wait", "1"], tmp_path, prefect_home, name="second")
         assert second.wait(timeout=120) == 75
@@ -207,15 +217,18 @@ def test_a_second_run_is_refused_readers_keep_reading_and_a_kill_in_the_duckdb_l
         assert f"run {run_id} (pid {first.pid}" in err[0] and "--wait SECONDS" in err[0]
         assert err[1].startswith("details: ")
 
+        # the pause is in the export, after the lake's commit: the lake has the run, the export not yet
         assert read() == n_events  # the open connection is not disturbed by the run
-        assert state(warehouse) == before  # and a new reader is not locked out
+        after = state(warehouse)  # and a new reader is not locked out
+        assert (after["db"], after["current"]) == (before["db"], before["current"])
+        assert after["lake_run"] == run_id and after["lake"] != before["lake"]
         kill(first)
         assert read() == n_events
-        assert state(warehouse) == before
+        assert state(warehouse) == after
     finally:
         reader.stdin.close()
         reader.wait(timeout=30)
-    assert_next_run_recovers(warehouse, new_input, run_id)
+    assert_next_run_recovers(warehouse, new_input, run_id, published=True)
 
 
 def test_two_runs_started_at_once_both_publish_and_nothing_is_lost(warehouse, tmp_path, prefect_home):
@@ -230,12 +243,9 @@ def test_two_runs_started_at_once_both_publish_and_nothing_is_lost(warehouse, tm
         assert proc.wait(timeout=900) == 0, output(proc)
     seen = state(warehouse)
     assert {"treaty", "invasion"} <= {r[1] for r in seen["db"]["documents"]}
-    con = duckdb.connect(str(warehouse / "events.duckdb"), read_only=True)
-    try:
-        statuses = [r[0] for r in con.execute("SELECT status FROM pipeline_runs ORDER BY started_at").fetchall()]
-    finally:
-        con.close()
+    statuses = [r[0] for r in query.fetch(warehouse, "SELECT status FROM pipeline_runs ORDER BY started_at")[1]]
     assert statuses == ["published"] * 3
+    assert seen["db"] == seen["lake"]
 
 
 def hostile_corpus(folder: Path) -> dict[str, str]:

@@ -68,7 +68,7 @@ def test_a_published_run_is_completed_named_tagged_logged_and_summarised(tmp_pat
     assert run.state.type.value == "COMPLETED"
     assert run.state.message.startswith("published 1 document(s), 19 sentence(s), ")
     assert set(run.tags) == {"eventledger", "run", "warehouse:wh"}
-    for line in ("ingest: 1 file(s), 1 usable", f"publish: snapshot {run_id}"):
+    for line in ("ingest: 1 file(s), 1 usable", f"publish: run {run_id} committed to the lake (0 document(s) replaced)"):
         assert line in logs, logs
     assert any(line.startswith("extract: 1/1 documents, 19 sentences, ") for line in logs), logs
 

@@ -121,8 +121,7 @@ def exists(root: Path) -> bool:
 # -- connecting ---------------------------------------------------------------------------
 
 
-def attach(location: Location, read_only: bool = True, snapshot_version: int | None = None,
-           create: bool = False) -> duckdb.DuckDBPyConnection:
+def attach(location: Location, read_only: bool = True, snapshot_version: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `lake` and made the default database.
 
     Read-only unless asked: a reader never blocks a run (the catalog is read
@@ -131,13 +130,10 @@ def attach(location: Location, read_only: bool = True, snapshot_version: int | N
     """
     con = extensions.connect(location.extensions())
     try:
-        options = []
-        if read_only:
-            options.append("READ_ONLY")
-        else:
-            options.append("DATA_INLINING_ROW_LIMIT 0")
-            if create:
-                options.append(f"DATA_PATH '{_text(_folder(location.data_path))}'")
+        # the data path from DIR/lake.json, not the one the catalog stored at creation: a warehouse
+        # folder that was moved or copied reads and writes its own data files
+        options = [f"DATA_PATH '{_text(_folder(location.data_path))}'", "OVERRIDE_DATA_PATH TRUE"]
+        options.append("READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0")
         if snapshot_version is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot_version)}")
         con.execute(f"ATTACH 'ducklake:{_text(location.catalog)}' AS {ALIAS} ({', '.join(options)})")
@@ -160,13 +156,33 @@ def create(root: Path, location: Location) -> duckdb.DuckDBPyConnection:
     """Create the lake (catalog, data folder, tables, views) and record it in `DIR/lake.json`; a writer's connection."""
     resolved = location.resolved(root)
     if resolved.kind == "sqlite":
-        Path(resolved.catalog.split(":", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        write_ahead_log(Path(resolved.catalog.split(":", 1)[1]))
     if "://" not in resolved.data_path:
         Path(resolved.data_path).mkdir(parents=True, exist_ok=True)
-    con = attach(resolved, read_only=False, create=True)
+    con = attach(resolved, read_only=False)
     ensure_schema(con)
     write_location(root, location)
     return con
+
+
+def write_ahead_log(catalog: Path) -> None:
+    """Create the SQLite catalog in WAL mode, so that readers never block a run's commit.
+
+    In SQLite's default journal mode a reader that attached the lake and ran
+    a query keeps a shared lock between its queries, and the next commit
+    fails with "database is locked" (tests/test_lake.py shows it). In WAL
+    mode readers and the one writer do not block each other. The mode is
+    stored in the file, so it is set once, here, before DuckLake makes its
+    tables. (WAL needs the catalog on a local disk, not a network share.)
+    """
+    import sqlite3
+
+    catalog.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(catalog)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()
 
 
 def _folder(path: str) -> str:
