@@ -9,27 +9,35 @@ in chunks, then measures what a run costs the storage layer at that size:
    the measured runs meet a tidy warehouse, as `serve` keeps it;
 2. `new_docs`: a run that adds 10 new documents; `changed_docs`: a run that
    re-publishes 10 documents with new content at the same paths;
-3. `no_change`: a run that finds every document unchanged (no new rows,
-   every document seen and "relocated" to its own path, as the pipeline
-   calls it), and the same without relocations;
-4. `query`: a grouped aggregate over `events_flat` through `warehouse.query.fetch`;
-5. `reader`: a reader process whose one long query runs through a publish
-   (commit included) and a `maintain(keep=1, grace_minutes=0)` that expires
-   the reader's snapshot and deletes its files; then, if that query failed,
-   the same with the default grace.
+3. `no_change`: a run that finds every document unchanged (no new rows, every
+   document seen and "relocated" to its own path, as flows/pipeline.py calls
+   publish), killed after `--no-change-timeout`; `no_change_without_relocations`
+   (the same with no relocation) and `no_change_relocating_sample` (with
+   `--relocation-sample` relocations), from which `no_change_estimate`
+   extrapolates the full run; `new_docs_after_full_runs`: `new_docs` again,
+   once the no-change runs have left their run records behind;
+4. `query`: a grouped aggregate over `events_flat` through `warehouse.query.fetch`
+   (and the same aggregate on `events` alone, for comparison);
+5. `reader`: two reader processes whose one long query each runs through a
+   publish (commit included) in another process and a `maintain(keep=1,
+   grace_minutes=0)` that expires their snapshot and deletes its files;
+   `stream` reads `events` throughout its query, `late` only at its end.
+   If a query fails, the same again with the default grace.
 
 Every measured run happens in a child process of its own, so that its peak
 RSS (VmHWM) is that run's, not the build's. A run's storage work is what the
 pipeline asks of the warehouse for it: `published_documents` (what is
 published), `reused_rows` (counts of the documents found unchanged) and
 `publish(..., export="never")`; each child also reports a profile of
-publish (seconds per storage function, per SQL statement).
+publish (seconds per storage function, per SQL statement; the product's
+functions are wrapped for the run, not changed).
 
     .venv/bin/python -m benchmarks.storage --events 100000
-    .venv/bin/python -m benchmarks.storage --events 10000000 --json /tmp/storage-10m.json
+    .venv/bin/python -m benchmarks.storage --events 10000000 --no-change-timeout 300 --json /tmp/storage-10m.json
 
 `--keep DIR` builds into DIR and leaves it; `--keep DIR --reuse` measures an
-existing benchmark warehouse again without rebuilding it.
+existing benchmark warehouse again without rebuilding it; `--only STEPS`
+measures some steps only. Progress goes to stderr, the figures (JSON) to stdout.
 """
 
 from __future__ import annotations

@@ -37,10 +37,11 @@ def as_user_error(exc: BaseException) -> UserError | None:
     from transforms.nlp import ModelNotFound
     from warehouse.maintenance import NotAWarehouse
     from warehouse.extensions import ExtensionMissing
+    from warehouse.publish import ForeignFolder, LakeDamaged
     from warehouse.query import EmptyQuery, NotReadOnly, SnapshotNotKept, WarehouseMissing
 
-    if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse, ExtensionMissing)):
+    if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse, ExtensionMissing, LakeDamaged)):
         return UserError(str(exc), EXIT_FAILED)
-    if isinstance(exc, (EmptyQuery, NotReadOnly, ModelNotFound)):
+    if isinstance(exc, (EmptyQuery, NotReadOnly, ModelNotFound, ForeignFolder)):
         return UserError(str(exc), EXIT_USAGE)
     return None

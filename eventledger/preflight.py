@@ -29,6 +29,7 @@ SHOWN = 3
 def check_run(paths: Sequence[Path | str], settings, allow_missing: bool = False) -> None:
     """Raise UserError if the run cannot succeed: cheap checks first, loading the actor files last."""
     check_inputs(paths, allow_missing)
+    check_warehouse(settings.warehouse)
     check_model(settings.spacy_model)
     check_actor_files(settings)
 
@@ -44,6 +45,18 @@ def check_inputs(paths: Sequence[Path | str], allow_missing: bool = False) -> No
     if len(missing) < len(paths):
         fix += ", or add --allow-missing to publish the other inputs"
     raise UserError(f"{what}: {shown}; nothing was run ({fix})", EXIT_FAILED)
+
+
+def check_warehouse(root: Path) -> None:
+    """The warehouse folder is new, empty or eventledger's, and its lake is where lake.json says."""
+    from warehouse.publish import ForeignFolder, LakeDamaged, check_folder
+
+    try:
+        check_folder(root)
+    except ForeignFolder as exc:
+        raise UserError(str(exc), EXIT_USAGE) from None
+    except LakeDamaged as exc:
+        raise UserError(str(exc), EXIT_FAILED) from None
 
 
 def check_model(setting: str | None) -> None:

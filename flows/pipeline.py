@@ -518,6 +518,12 @@ def _locked_run(summary: RunSummary, settings: Settings, paths: list[str], prune
     root = Path(settings.warehouse)
     lock.set_run_id(root, summary.run_id)
     try:
+        warehouse.check_folder(root)  # before anything is cleaned up or written (a scheduled run has no preflight)
+    except (warehouse.ForeignFolder, warehouse.LakeDamaged) as exc:  # not ours to write a record into
+        summary.status, summary.message = runlog.FAILED, str(exc)
+        summary.finished_at = dt.datetime.now(dt.timezone.utc)
+        return summary
+    try:
         recovery = warehouse.recover(warehouse.WarehousePaths(root), active_run=summary.run_id)
         if recovery:
             summary.recovered = recovery.describe()

@@ -44,13 +44,14 @@ def test_a_warehouse_from_before_the_lake_is_migrated_by_the_first_run_and_nothi
         con.close()
 
 
-def test_the_migration_runs_once_even_if_killed_before_lake_json_was_written(tmp_path):
+def test_a_migration_killed_before_its_commit_is_done_by_the_next_run_and_a_done_one_is_not_redone(tmp_path):
     old_layout_warehouse(tmp_path)
-    con = wh.writer(tmp_path)
+    con = lake.create(tmp_path, lake.default_location())  # killed after creating the lake, before migrating
     con.close()
-    (tmp_path / lake.LAKE_FILE).unlink()  # as if killed after the migration's commit
     publish_run(tmp_path, "20240101T000000Z-new", small_tables(doc_id="doc_b", uri="/in/b.txt"))
     assert count(tmp_path, "documents") == 2 and count(tmp_path, "events") == 2
+    publish_run(tmp_path, "20240101T000001Z-more", small_tables(doc_id="doc_c", uri="/in/c.txt"))
+    assert count(tmp_path, "documents") == 3 and count(tmp_path, "pipeline_runs") == 3
 
 
 def test_a_warehouse_folder_copied_elsewhere_reads_and_writes_its_own_files(tmp_path):
@@ -128,3 +129,45 @@ def test_a_missing_extension_package_is_named_with_the_command_that_installs_it(
     monkeypatch.setitem(extensions.PACKAGES, "ducklake", "duckdb_extension_not_installed")
     with pytest.raises(extensions.ExtensionMissing, match="pip install 'duckdb-extension-not-installed==1.5.5'"):
         extensions.extension_file("ducklake")
+
+
+# -- folders a run must not write to (issue 10: deleted user files, silent loss through a damaged pointer) ----
+
+
+def test_a_run_into_a_folder_of_someone_elses_is_refused_in_one_line_and_touches_nothing(tmp_path, capsys):
+    from eventledger.cli import main
+
+    mine = tmp_path / "mine"
+    (mine / "snapshots" / "holiday.tmp").mkdir(parents=True)  # names eventledger would clean up in its own folder
+    (mine / "data_docs").mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    before = sorted(str(p) for p in mine.rglob("*"))
+    assert main(["run", "--warehouse", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not empty and holds no eventledger warehouse" in err
+    assert sorted(str(p) for p in mine.rglob("*")) == before
+
+
+def test_a_missing_lake_json_is_refused_with_the_line_that_restores_it_and_nothing_is_lost(tmp_path, capsys):
+    from eventledger.cli import main
+
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    saved = (tmp_path / lake.LAKE_FILE).read_text()
+    (tmp_path / lake.LAKE_FILE).unlink()
+    (tmp_path / "current").unlink()  # the export's pointer gone too
+    assert main(["run", "--warehouse", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lake.json is missing" in err and '"catalog": "sqlite:lake/catalog.sqlite"' in err
+    with pytest.raises(wh.LakeDamaged):
+        wh.publish(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"),
+                   record("20240101T000001Z-b"))
+    (tmp_path / lake.LAKE_FILE).write_text(saved)
+    assert query.fetch(tmp_path, "SELECT count(*) FROM documents")[1] == [(1,)]
+
+
+def test_a_missing_catalog_is_refused_instead_of_starting_an_empty_lake(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    (tmp_path / "lake" / "catalog.sqlite").rename(tmp_path / "catalog.bak")
+    with pytest.raises(wh.LakeDamaged, match="catalog.sqlite named by .*lake.json is missing"):
+        publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
+    assert not (tmp_path / "lake" / "catalog.sqlite").exists()

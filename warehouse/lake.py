@@ -39,6 +39,8 @@ from warehouse import ddl, extensions, faults
 LAKE_FILE = "lake.json"
 DEFAULT_CATALOG = "lake/catalog.sqlite"
 DEFAULT_DATA = "lake/data"
+#: What DIR/lake.json holds for a lake in the default place.
+LAKE_JSON_DEFAULT = {"format": "ducklake", "catalog": f"sqlite:{DEFAULT_CATALOG}", "data_path": DEFAULT_DATA}
 ALIAS = "lake"
 VIEWS_SQL = Path(__file__).parent / "sql" / "views.sql"
 #: The author name DuckLake stores with every snapshot a run commits.

@@ -28,6 +28,7 @@ snapshot's run (`migrate`). Their snapshot folders become the export.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -60,6 +61,49 @@ def published_run(root: Path) -> str | None:
 def is_current(root: Path, run_id: str) -> bool:
     """Whether the warehouse publishes this run: after its commit, a run is published whatever follows."""
     return published_run(Path(root)) == run_id
+
+
+# -- is this folder a warehouse? ---------------------------------------------------------------
+
+
+class ForeignFolder(RuntimeError):
+    """The folder is not empty and holds nothing eventledger made: it is refused, and nothing in it is touched."""
+
+
+class LakeDamaged(RuntimeError):
+    """The folder's lake cannot be found where it should be; the message says how to repair it."""
+
+
+def check_folder(root: Path) -> None:
+    """Refuse a folder a run must not write to: a stranger's, or a warehouse whose lake is missing.
+
+    eventledger deletes only what it made (temporary folders, orphaned data
+    files): in a folder of someone else's, "leftovers" could be their files.
+    A folder is a warehouse if it has `DIR/lake.json`, the pointer of the
+    layout before the lake, or run records. A warehouse whose `lake.json` or
+    SQLite catalog went missing is refused too: a run there would start an
+    empty lake and publish less than was published.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return
+    location = lake.read_location(root) if lake.exists(root) else None
+    if location is not None:
+        catalog = Path(location.catalog.split(":", 1)[1])
+        if location.kind == "sqlite" and not catalog.is_file():
+            raise LakeDamaged(f"the lake catalog {catalog} named by {root / lake.LAKE_FILE} is missing: restore it "
+                              "from a backup (a run would start an empty warehouse); nothing was run")
+        return
+    default_catalog = root / lake.DEFAULT_CATALOG
+    if default_catalog.is_file():
+        raise LakeDamaged(f"{root / lake.LAKE_FILE} is missing but {default_catalog} holds a lake: restore it "
+                          f"with the line {json.dumps(lake.LAKE_JSON_DEFAULT)} (a run would start an empty "
+                          "warehouse); nothing was run")
+    if current_snapshot(WarehousePaths(root)) is not None or runlog.read_records(root):
+        return
+    if any(p.name != lock.LOCK_NAME for p in root.iterdir()):  # the lock: taken before this check
+        raise ForeignFolder(f"{root} is not empty and holds no eventledger warehouse (no {lake.LAKE_FILE}): "
+                            "give a new or empty folder, so that nothing of yours is overwritten; nothing was run")
 
 
 # -- what a run reads before it extracts --------------------------------------------------------
@@ -193,23 +237,24 @@ def install_data_docs(paths: WarehousePaths, run_id: str, keep: int = DEFAULT_KE
 def writer(root: Path, location: lake.Location | None = None) -> duckdb.DuckDBPyConnection:
     """A writer's connection to the warehouse's lake, created (and migrated) on first use; hold the lock."""
     root = Path(root)
+    check_folder(root)
     if lake.exists(root):
-        return lake.open_lake(root, read_only=False)
-    con = lake.create(root, location or lake.default_location())
+        con = lake.open_lake(root, read_only=False)
+    else:
+        con = lake.create(root, location or lake.default_location())
     try:
-        migrate(WarehousePaths(root), con)
+        migrate(WarehousePaths(root), con)  # a no-op but for a pre-lake warehouse (or a migration killed midway)
     except BaseException:
         con.close()
-        (root / lake.LAKE_FILE).unlink(missing_ok=True)  # the next run migrates again, from the start
         raise
     return con
 
 
 def migrate(paths: WarehousePaths, con: duckdb.DuckDBPyConnection) -> str | None:
-    """Load a pre-lake warehouse's current snapshot into the new lake in one commit; its run id, or None.
+    """Load a pre-lake warehouse's current snapshot into its new lake in one commit; its run id, or None.
 
-    A lake that already has a run snapshot (a migration killed after its
-    commit, before `DIR/lake.json` was written) is not loaded twice.
+    Only a lake without any run snapshot is loaded, so a migration is done
+    once, and one killed before its commit is done again by the next writer.
     """
     snapshot = current_snapshot(paths)
     if snapshot is None or lake.latest_run(con) is not None:
