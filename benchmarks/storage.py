@@ -35,7 +35,7 @@ functions are wrapped for the run, not changed).
     .venv/bin/python -m benchmarks.storage --events 100000
     .venv/bin/python -m benchmarks.storage --events 10000000 --no-change-timeout 300 --json /tmp/storage-10m.json
 
-`--keep DIR` builds into DIR and leaves it; `--keep DIR --reuse` measures an
+`--keep DIR` builds into DIR/wh and leaves it; `--keep DIR --reuse` measures an
 existing benchmark warehouse again without rebuilding it; `--only STEPS`
 measures some steps only. Progress goes to stderr, the figures (JSON) to stdout.
 """
@@ -333,11 +333,12 @@ def file_entries(documents: pa.Table, outcome: str) -> list[dict]:
 
 
 def read_marker(root: Path) -> dict:
-    return json.loads((root / MARKER).read_text(encoding="utf-8"))
+    """The benchmark's own state, beside the warehouse folder `root` (publish refuses foreign files in it)."""
+    return json.loads((root.parent / MARKER).read_text(encoding="utf-8"))
 
 
 def write_marker(root: Path, state: dict) -> None:
-    (root / MARKER).write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+    (root.parent / MARKER).write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
 
 
 def next_run(root: Path) -> str:
@@ -552,11 +553,13 @@ def child_query(root: Path, repeat: int) -> dict:
 #: (each row is paired with `k` numbers), so its files are opened one after another as it goes.
 #: `late`: a join whose build side is computed first (a sum over `k` numbers, no file read), then
 #: `events` is scanned: its files are opened only at the end, as a big join's probe side would be.
+#: Both count the rows of `events` they saw, to compare with the count at their snapshot.
 READER_SQL = {
-    "stream": ("SELECT count(*) AS pairs, sum(e.goldstein) AS total FROM events e, range({k}) r "
-               "WHERE (hash(e.event_id) + r.range) % 7 = 0"),
-    "late": ("SELECT count(*) AS n, sum(e.goldstein) AS total FROM events e JOIN "
-             "(SELECT (sum(hash(range)) % 4 + 1)::TINYINT AS q FROM range({k})) b ON e.quad_class = b.q"),
+    "stream": ("SELECT count(*) FILTER (WHERE r.range = 0) AS rows_seen, "
+               "sum(e.goldstein) FILTER (WHERE (hash(e.event_id) + r.range) % 7 = 0) AS total "
+               "FROM events e, range({k}) r"),
+    "late": ("SELECT count(*) AS rows_seen, sum(e.goldstein) AS total FROM events e JOIN "
+             "(SELECT (sum(hash(range)) % 4)::TINYINT * 0 AS z FROM range({k})) b ON e.quad_class * 0 = b.z"),
 }
 
 
@@ -565,22 +568,28 @@ def child_reader(root: Path, seconds: float, shape: str, events: int) -> dict:
     con = wquery.connect(root)
     files = sorted({f for row in con.execute(f"SELECT data_file, delete_file FROM ducklake_list_files("
                                              f"'{lake.ALIAS}', 'events')").fetchall() for f in row if f})
-    # calibrated without reading the lake's files (a read would leave them in DuckDB's caches):
-    # `stream` on as many numbers as `events` has rows, `late` on 20 million
-    rows = events
-    probe_sql = {"stream": f"SELECT count(*) FROM range({rows}) r WHERE (hash(r.range::VARCHAR) + 1) % 7 = 0",
-                 "late": "SELECT (sum(hash(range)) % 4 + 1)::TINYINT FROM range(20000000)"}[shape]
+    # calibrated on generated rows of the same shape, without reading the lake's files (a read
+    # would leave them in DuckDB's caches): `stream` per pair of (row, number), `late` per number
+    if shape == "stream":
+        sample, k0 = min(max(events, 1), 500_000), 4
+        rows = f"(SELECT 'evt_' || md5(range::VARCHAR)[:16] AS event_id, 1.0::DOUBLE AS goldstein FROM range({sample}))"
+        probe_sql = READER_SQL["stream"].replace("events e", f"{rows} e").format(k=k0)
+        per = sample * k0
+    else:
+        probe_sql = READER_SQL["late"].replace("events e", "(SELECT 1::TINYINT AS quad_class, 1.0 AS goldstein) e"
+                                               ).format(k=20_000_000)
+        per = 20_000_000
     start = time.perf_counter()
     con.execute(probe_sql).fetchall()
     one = max(time.perf_counter() - start, 1e-3)
-    k = max(1, int(seconds / one)) if shape == "stream" else max(1, int(seconds / one * 20_000_000))
+    k = max(1, int(seconds / one * per / (max(events, 1) if shape == "stream" else 1)))
     sql = READER_SQL[shape].format(k=k)
     print(json.dumps({"started": True, "files": files, "k": k, "probe_s": round(one, 3)}), flush=True)
     result = {"shape": shape, "k": k, "probe_s": round(one, 3), "files": len(files), "sql": sql}
     start = time.perf_counter()
     result["started_at"] = time.time()
     try:
-        con.execute(sql).fetchall()
+        result["rows_seen"] = con.execute(sql).fetchone()[0]
         result["ok"] = True
     except Exception as exc:  # noqa: BLE001 - the outcome is the measurement
         result["ok"] = False
@@ -764,12 +773,16 @@ def reader_through_publish(root: Path, grace_minutes: float, seconds: float, log
             result.get("started_at", 1e18) < written.get("committed_at", 0)
         out["readers"][shape] = {
             "query_ok": result.get("ok"), "query_error": result.get("error"), "query_s": result.get("seconds"),
-            "query_spanned_publish_and_maintain": spanned, "event_files": len(files[shape]),
+            "query_spanned_publish_and_maintain": spanned,
+            "rows_seen": result.get("rows_seen"), "rows_at_snapshot": events,
+            "rows_match": result.get("rows_seen") == events if result.get("ok") else None,
+            "event_files": len(files[shape]),
             "event_files_deleted_during_query": len(gone[shape]),
             "deleted": [Path(f).name for f in gone[shape]],
             "event_files_open_after_maintain": len(held[shape]),
             "event_files_deleted_but_open": len(set(held[shape]) & set(gone[shape]))}
     out["query_ok"] = all(r["query_ok"] for r in out["readers"].values())
+    out["rows_match"] = all(r["rows_match"] is not False for r in out["readers"].values())
     out["query_spanned_publish_and_maintain"] = all(
         r["query_spanned_publish_and_maintain"] for r in out["readers"].values())
     log(f"readers (grace {grace_minutes} min, catalog journal {mode}): publish {written.get('publish_s')}s "
@@ -777,7 +790,8 @@ def reader_through_publish(root: Path, grace_minutes: float, seconds: float, log
         f"error={written.get('maintain_error')}, {written.get('maintain_files_deleted')} files deleted; "
         f"attach after: {written.get('attach_after_reader_ended')}")
     for shape, r in out["readers"].items():
-        log(f"  reader {shape}: ok={r['query_ok']} {r['query_s']}s spanned={r['query_spanned_publish_and_maintain']} "
+        log(f"  reader {shape}: ok={r['query_ok']} rows {r['rows_seen']}/{r['rows_at_snapshot']} "
+            f"{r['query_s']}s spanned={r['query_spanned_publish_and_maintain']} "
             f"files deleted {r['event_files_deleted_during_query']}/{r['event_files']} "
             f"(open {r['event_files_deleted_but_open']}) {r['query_error'] or ''}")
     return out
@@ -824,7 +838,7 @@ def reader_scenarios(root: Path, seconds: float, log) -> list[dict]:
     readers = [reader_through_publish(root, 0, seconds, log)]
     if readers[-1]["query_ok"] and not readers[-1]["query_spanned_publish_and_maintain"]:
         readers.append(reader_through_publish(root, 0, 3 * seconds, log))
-    if not readers[-1]["query_ok"]:
+    if not (readers[-1]["query_ok"] and readers[-1]["rows_match"]):
         readers.append(reader_through_publish(root, wmaint.GRACE_MINUTES, seconds, log))
     return readers
 
@@ -895,13 +909,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     tmp = None
-    if args.keep:
-        root = Path(args.keep).absolute()
+    if args.keep:  # DIR/benchmark.json (the benchmark's state) and DIR/wh (the warehouse)
+        base = Path(args.keep).absolute()
+        root = base / "wh"
         if args.reuse:
-            if not (root / MARKER).is_file():
-                raise SystemExit(f"{root} is not a benchmark warehouse (no {MARKER})")
-        elif root.exists() and any(root.iterdir()):
-            raise SystemExit(f"{root} is not empty: use --reuse to measure it again, or another folder")
+            if not (base / MARKER).is_file():
+                raise SystemExit(f"{base} holds no benchmark warehouse (no {MARKER})")
+        elif base.exists() and any(base.iterdir()):
+            raise SystemExit(f"{base} is not empty: use --reuse to measure it again, or another folder")
     else:
         tmp = tempfile.mkdtemp(prefix="eventledger-storage-")
         root = Path(tmp) / "wh"
@@ -987,12 +1002,15 @@ def verdict(f: dict) -> dict:
     if "query" in f:
         out["query_lt_2s"] = min(f["query"]["seconds"]) < TARGETS["query_s"]
     if "reader" in f:
-        first = f["reader"][-1]
-        out["reader_query_ok_grace_0"] = bool(f["reader"][0]["query_ok"])
-        out["reader_query_ok_default_grace"] = bool(f["reader"][-1]["query_ok"]) if not f["reader"][0]["query_ok"] \
-            else None
-        out["publish_and_maintain_ok_during_reader"] = bool(first["publish_ok"] and first["maintain_ok"])
-        out["reader_query_spanned_publish_and_maintain"] = bool(first["query_spanned_publish_and_maintain"])
+        for label, grace in (("grace_0", 0), ("default_grace", wmaint.GRACE_MINUTES)):
+            runs = [r for r in f["reader"] if r["grace_minutes"] == grace]
+            if runs:
+                out[f"reader_query_ok_{label}"] = bool(runs[-1]["query_ok"])
+                out[f"reader_rows_right_{label}"] = bool(runs[-1]["rows_match"])
+                out[f"publish_and_maintain_ok_during_reader_{label}"] = bool(runs[-1]["publish_ok"] and
+                                                                             runs[-1]["maintain_ok"])
+                out[f"reader_query_spanned_publish_and_maintain_{label}"] = bool(
+                    runs[-1]["query_spanned_publish_and_maintain"])
     if "reader_wal_experiment" in f:
         out["wal_experiment_reader_query_ok_grace_0"] = bool(f["reader_wal_experiment"][-1]["query_ok"])
     return out
