@@ -157,3 +157,17 @@ def test_aliases_of_an_actor_merge_across_runs(tmp_path):
     other["actors"] = other["actors"].set_column(4, "aliases", pa.array([["Chilean government"]]))
     publish_run(tmp_path, "20240101T000001Z-b", other)
     assert query.fetch(tmp_path, "SELECT aliases FROM actors")[1] == [(["Chile", "Chilean government"],)]
+
+
+def test_a_document_found_unchanged_at_another_path_moves_without_rewriting_its_rows(tmp_path):
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    data = tmp_path / "lake" / "data" / "main"
+    events_before = set((data / "events").glob("*.parquet"))
+    wh.publish(tmp_path, "20240101T000001Z-b", {}, record("20240101T000001Z-b"), seen_ids={"doc_a"},
+               relocations={"doc_a": ("a2", "/elsewhere/a2.txt")})
+    assert query.fetch(tmp_path, "SELECT name, source_uri FROM documents")[1] == [("a2", "/elsewhere/a2.txt")]
+    assert set((data / "events").glob("*.parquet")) == events_before and count(tmp_path, "events") == 1
+    documents_before = set((data / "documents").glob("*"))
+    wh.publish(tmp_path, "20240101T000002Z-c", {}, record("20240101T000002Z-c"), seen_ids={"doc_a"},
+               relocations={"doc_a": ("a2", "/elsewhere/a2.txt")})  # found again where it is: nothing to move
+    assert set((data / "documents").glob("*")) == documents_before

@@ -372,13 +372,16 @@ def stage_run(con: duckdb.DuckDBPyConnection, run_id: str, changes: RunChanges) 
               for name, schema in DOCUMENT_TABLES.items()}
     con.execute("BEGIN TRANSACTION")
     ensure_schema(con)
-    published = con.execute("SELECT document_id, source_uri FROM documents").fetchall()
-    replaced = replaced_documents(published, tables["documents"], changes.seen_ids, changes.prune)
+    published = con.execute("SELECT document_id, source_uri, name FROM documents").fetchall()
+    replaced = replaced_documents([(d, u) for d, u, _ in published], tables["documents"], changes.seen_ids,
+                                  changes.prune)
     if replaced:
         _delete_documents(con, replaced)
-    for doc_id, (name, uri) in sorted(changes.relocations.items()):
-        con.execute("UPDATE documents SET name = ?, source_uri = ? WHERE document_id = ? "
-                    "AND (name <> ? OR source_uri <> ?)", [name, uri, doc_id, name, uri])
+    where_now = {d: (n, u) for d, u, n in published}
+    moved = {d: where for d, where in changes.relocations.items()
+             if d in where_now and d not in replaced and where_now[d] != tuple(where)}
+    if moved:
+        _move_documents(con, moved)
     inserted = {}
     for n, name in enumerate(("documents", "sentences", "citations", "events", "quarantine")):
         _check_new_keys(con, name, tables[name])
@@ -407,6 +410,18 @@ def _delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> None
             con.execute(f"DELETE FROM {name} WHERE document_id IN (SELECT document_id FROM gone_documents)")
     finally:
         con.unregister("gone_documents")
+
+
+def _move_documents(con: duckdb.DuckDBPyConnection, moved: dict[str, tuple[str, str]]) -> None:
+    """Give documents found unchanged at another path their new name and path, in one statement."""
+    ids = sorted(moved)
+    con.register("moved_documents", pa.table({"document_id": ids, "name": [moved[d][0] for d in ids],
+                                              "source_uri": [moved[d][1] for d in ids]}))
+    try:
+        con.execute("UPDATE documents SET name = m.name, source_uri = m.source_uri FROM moved_documents m "
+                    "WHERE documents.document_id = m.document_id")
+    finally:
+        con.unregister("moved_documents")
 
 
 def _check_new_keys(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:

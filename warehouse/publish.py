@@ -161,7 +161,7 @@ class Recovery:
 
 
 def recover(paths: WarehousePaths, active_run: str | None = None, current: str | None = None,
-            con: duckdb.DuckDBPyConnection | None = None) -> Recovery:
+            con: duckdb.DuckDBPyConnection | None = None, known: set[str] | frozenset = frozenset()) -> Recovery:
     """Clean what killed runs left behind. Call it holding the warehouse lock.
 
     Safe at any time: it never touches what a reader can reach (the lake's
@@ -170,7 +170,8 @@ def recover(paths: WarehousePaths, active_run: str | None = None, current: str |
     run wrote into the lake before its commit are orphans: they go when a
     record says a run was killed, and in `maintain`. `current`: the
     published run, and `con` a writer's connection to the lake, when the
-    caller has them (opening the lake costs a quarter of a second).
+    caller has them (opening the lake costs a quarter of a second); `known`,
+    the runs the lake has (their records are finished: not read again).
     """
     report = Recovery()
     report.removed.extend(exports.remove_leftovers(paths))
@@ -182,11 +183,11 @@ def recover(paths: WarehousePaths, active_run: str | None = None, current: str |
             if item.name.endswith(TMP_SUFFIX):
                 shutil.rmtree(item, ignore_errors=True)
                 report.removed.append(str(item))
-    running = [r for r in runlog.read_records(paths.root)
+    running = [r for r in runlog.read_records(paths.root, known)
                if r.get("status") == runlog.RUNNING and r.get("run_id") != active_run]
     if running:
         current = current or published_run(paths.root)
-        report.closed_runs = runlog.close_interrupted(paths.root, current, exclude={active_run})
+        report.closed_runs = runlog.close_interrupted(paths.root, current, exclude={active_run}, skip=known)
     if report.closed_runs and lake.exists(paths.root):
         report.removed.extend(delete_orphans(paths.root, con))
     return report
@@ -315,14 +316,15 @@ def publish(
     with lock.hold(paths.root, run_id=run_id, wait=wait):
         con = writer(paths.root, location)
         try:
-            recover(paths, active_run=run_id, current=lake.latest_run(con), con=con)
+            known = {r for (r,) in con.execute("SELECT run_id FROM pipeline_runs").fetchall()}
+            latest = lake.latest_run(con)
+            recover(paths, active_run=run_id, current=latest, con=con, known=known)
             result = Published(run_id)
-            if lake.latest_run(con) == run_id:  # a retry after the commit: only the bookkeeping is left
+            if latest == run_id:  # a retry after the commit: only the bookkeeping is left
                 runlog.write_record(paths.root, run_record)
             else:
-                known = {r for (r,) in con.execute("SELECT run_id FROM pipeline_runs").fetchall()}
-                records = [r for r in runlog.read_records(paths.root)
-                           if r.get("run_id") not in known and r.get("run_id") != run_id] + [run_record]
+                records = [r for r in runlog.read_records(paths.root, known)
+                           if r.get("run_id") != run_id] + [run_record]
                 changes = lake.RunChanges(tables, set(seen_ids or ()), dict(relocations or {}), prune,
                                           runlog.run_tables(records))
                 staged = lake.stage_run(con, run_id, changes)

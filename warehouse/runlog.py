@@ -78,12 +78,18 @@ def read_record(root: Path, run_id: str) -> dict | None:
         return None
 
 
-def read_records(root: Path) -> list[dict]:
-    """Every run's record, oldest first (a corrupt or half-written record is skipped, not fatal)."""
+def read_records(root: Path, skip: set[str] | frozenset = frozenset()) -> list[dict]:
+    """Every run's record, oldest first (a corrupt or half-written record is skipped, not fatal).
+
+    `skip`: run ids whose records are not read (those the lake has already:
+    a warehouse that runs every few minutes collects thousands of records).
+    """
     records = []
     folder = runs_dir(root)
     if folder.is_dir():
         for file in sorted(folder.glob("*.json")):
+            if file.stem in skip:
+                continue
             try:
                 record = json.loads(file.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -93,14 +99,15 @@ def read_records(root: Path) -> list[dict]:
     return sorted(records, key=lambda r: (r.get("started_at") or "", r["run_id"]))
 
 
-def close_interrupted(root: Path, current_snapshot: str | None, exclude: set | None = None) -> list[str]:
+def close_interrupted(root: Path, current_snapshot: str | None, exclude: set | None = None,
+                      skip: set[str] | frozenset = frozenset()) -> list[str]:
     """Close the records of runs that ended without finishing; return their ids.
 
     Only call this holding the warehouse lock: then no other run is alive, so
     any record still `running` belongs to a run that was killed or crashed.
     """
     closed = []
-    for record in read_records(root):
+    for record in read_records(root, skip):
         run_id = record["run_id"]
         if record.get("status") != RUNNING or run_id in (exclude or set()):
             continue
