@@ -171,3 +171,37 @@ def test_a_missing_catalog_is_refused_instead_of_starting_an_empty_lake(tmp_path
     with pytest.raises(wh.LakeDamaged, match="catalog.sqlite named by .*lake.json is missing"):
         publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
     assert not (tmp_path / "lake" / "catalog.sqlite").exists()
+
+
+def test_an_export_that_fails_after_the_commit_leaves_the_run_published_with_exit_0(tmp_path, monkeypatch, capfd):
+    """The lake's commit publishes; a full disk while writing the export is one line, and the next run writes it."""
+    import errno
+    import os
+
+    from eventledger.cli import main
+    from tests.conftest import SAMPLE
+
+    def full(paths, tables, run_id):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(exports, "export", full)
+    assert main(["run", str(SAMPLE), "--warehouse", str(tmp_path), "--workers", "1"]) == 0
+    out, err = capfd.readouterr()
+    assert "export: not written (OSError: [Errno 28] No space left on device)" in out + err
+    assert "Traceback" not in out + err
+    (record,) = runlog.read_records(tmp_path)
+    assert record["status"] == "published" and not (tmp_path / "current").exists()
+    assert query.fetch(tmp_path, "SELECT count(*) > 0 FROM events")[1] == [(True,)]
+    monkeypatch.undo()
+    assert main(["maintain", "--warehouse", str(tmp_path)]) == 0  # writes the export that is missing
+    assert "export written" in capfd.readouterr().out
+    assert os.readlink(tmp_path / "current") == os.path.join("snapshots", record["run_id"])
+
+
+def test_a_lost_export_pointer_and_snapshot_lose_nothing_the_next_run_publishes_everything(tmp_path):
+    """Issue 10, case 1, on the lake: the export is a copy; the lake keeps every published document."""
+    publish_run(tmp_path, "20240101T000000Z-a", small_tables())
+    shutil.rmtree(tmp_path / "snapshots" / "20240101T000000Z-a")
+    (tmp_path / "current").unlink()
+    publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
+    assert count(tmp_path, "documents") == 2  # in the lake and in the rebuilt export
