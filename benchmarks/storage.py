@@ -513,6 +513,7 @@ def child_main(args) -> dict:
         reused_counts, _ = wh.reused_rows(root, seen)
         steps["reused_rows"] = time.perf_counter() - t
         record = run_record(run_id, tables, files, n_reused=len(seen), reused_counts=reused_counts)
+        rss_inputs = proc_status_kb("VmRSS")  # the run's rows and record, as the pipeline would hold them
         t = time.perf_counter()
         published = wh.publish(root, run_id, tables, record, seen_ids=seen, relocations=relocations,
                                export="never")
@@ -527,6 +528,7 @@ def child_main(args) -> dict:
         "new_rows": {k: v.num_rows for k, v in tables.items()},
         "peak_rss_mb": round(proc_status_kb("VmHWM") / 1024, 1),
         "rss_before_mb": round(rss_before / 1024, 1),
+        "rss_before_publish_mb": round(rss_inputs / 1024, 1),
         "profile": profile.report(),
     })
     return result
@@ -872,8 +874,18 @@ def machine() -> dict:
     return {"cpu_count": os.cpu_count(), "affinity_cpus": len(os.sched_getaffinity(0)),
             "ram_gib": round(mem / 2**20, 1), "python": platform.python_version(),
             "duckdb": duckdb.__version__, "pyarrow": pa.__version__, "platform": platform.platform(),
-            "date": dt.datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "date": dt.datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "code": code_version(),
             "load_1m_at_start": round(os.getloadavg()[0], 2)}
+
+
+def code_version() -> str:
+    """The commit measured, and whether the product's code differs from it (the figures belong to the code)."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "warehouse", "transforms", "flows", "eventledger")
+    return head + (" + uncommitted changes" if dirty else "")
 
 
 def main(argv: list[str] | None = None) -> int:

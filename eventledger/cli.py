@@ -495,7 +495,9 @@ def render_summary(summary, warehouse: Path) -> str:
     if summary.n_quarantined:
         rules = ", ".join(f"{rule} {n}" for rule, n in summary.quarantine_by_rule.items())
         lines.append(f"  quarantine: {summary.n_quarantined} row(s) held back ({rules})")
-    if summary.validation is not None:
+    if summary.validation is not None and summary.validation.skipped:
+        lines.append(f"  validation: {summary.validation.summary()}")
+    elif summary.validation is not None:
         verdict = "passed" if summary.validation.success else "FAILED"
         lines.append(f"  validation: {verdict} ({summary.validation.summary().splitlines()[0]})")
     if summary.data_docs:

@@ -87,6 +87,8 @@ class ExpectationOutcome:
 class ValidationReport:
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
     data_docs: Path | None = None
+    #: Why nothing was validated (a run with no new rows), or None.
+    skipped: str | None = None
 
     @property
     def success(self) -> bool:
@@ -97,6 +99,8 @@ class ValidationReport:
         return [o for o in self.outcomes if not o.success]
 
     def summary(self) -> str:
+        if self.skipped:
+            return f"skipped ({self.skipped})"
         n_fail = len(self.failures)
         if not n_fail:
             return f"{len(self.outcomes)} expectations passed"
