@@ -862,7 +862,8 @@ def extrapolate_no_change(figures: dict) -> dict:
     updates = next((v for k, v in sql.items() if k.startswith("UPDATE documents")), None)
     docs = figures["warehouse"]["rows"]["documents"]
     if not updates or not bare["storage_s_median"]:
-        return {}
+        return {"note": "no per-document UPDATE in the sampled run: relocations cost no statement each, "
+                        "nothing to extrapolate (no_change is measured in full)"}
     per = updates["seconds"] / updates["calls"]
     return {"seconds_per_relocation": round(per, 4), "relocations": docs,
             "estimated_storage_s": round(bare["storage_s_median"] + per * docs, 1)}
