@@ -22,10 +22,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.corpus import write_corpus
+from benchmarks.throughput import bare_spacy
 
 EXE = Path(sys.executable).parent / "eventledger"
 #: Runs a command and prints its wall time and the peak RSS (KiB) of its largest process, as JSON.
@@ -45,18 +45,6 @@ def measured(args: list[str], extra_env: dict | None = None) -> dict:
     if result["status"] != 0:
         raise SystemExit(f"{' '.join(args)} failed ({result['status']}):\n{out.stderr[-2000:]}")
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items() if k != "status"}
-
-
-def bare_spacy(paths: list[Path]) -> tuple[int, float]:
-    from transforms.nlp import load_pipeline
-    from transforms.segment import split_sentences
-
-    nlp = load_pipeline(None)
-    sentences = [s.text for p in paths for s in split_sentences(p.read_text(encoding="utf-8"))]
-    start = time.perf_counter()
-    for _ in nlp.pipe(sentences, batch_size=64):
-        pass
-    return len(sentences), time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
