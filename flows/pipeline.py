@@ -249,7 +249,7 @@ def retry_transient_io(task, task_run, state) -> bool:
     return False
 
 
-_io_retries = dict(retries=2, retry_delay_seconds=1, retry_condition_fn=retry_transient_io)
+_io_retries = dict(retries=2, retry_delay_seconds=1, retry_condition_fn=retry_transient_io, cache_policy=NO_CACHE)
 
 
 @task(name="ingest", **_io_retries)
@@ -268,7 +268,7 @@ def reused_rows_task(root: str, doc_ids: set[str]) -> tuple[dict[str, int], pa.T
     return warehouse.reused_rows(Path(root), doc_ids)
 
 
-@task(name="segment")
+@task(name="segment", cache_policy=NO_CACHE)
 def segment_task(docs: list[ingest.SourceDocument]) -> list[document.SegmentedDocument]:
     return [document.segment(doc) for doc in docs]
 
@@ -320,7 +320,7 @@ def extract_on_dask(batches: list[list[document.SegmentedDocument]], settings: S
     return parts
 
 
-@task(name="validate")
+@task(name="validate", cache_policy=NO_CACHE)
 def validate_task(run_tables: dict[str, pa.Table], params: dict, data_docs_dir: str, run_id: str) -> ValidationReport:
     return validate_tables(run_tables, params=params, data_docs_dir=Path(data_docs_dir), run_name=run_id)
 
