@@ -2,18 +2,24 @@
 
 Prefect keeps its temporary server's database under PREFECT_HOME; tests use a
 throw-away one so that they never touch (or depend on) the developer's own.
+One per process: with pytest-xdist the workers inherit the controller's
+environment, and two workers' in-process servers migrating one database at
+the same moment failed ("duplicate column name"), now and then.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
-_PREFECT_HOME = tempfile.mkdtemp(prefix="eventledger-prefect-")
-os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
+_PREFECT_HOME = tempfile.mkdtemp(prefix=f"eventledger-prefect-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "eventledger" / "sample"  # package data (data/sample links to it)
@@ -53,3 +59,13 @@ def knowledge():
     from transforms.knowledge import load_knowledge
 
     return load_knowledge()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow modules first: pytest-xdist hands out whole files in this order (--dist loadfile), and a slow
+    file handed out last kept one worker busy minutes after the other had finished (make test took 9 min)."""
+    def heavy(item) -> bool:
+        return item.get_closest_marker("slow") is not None or item.get_closest_marker("e2e") is not None
+
+    slow_files = {item.path for item in items if heavy(item)}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: order within a file is kept
