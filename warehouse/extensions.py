@@ -59,6 +59,30 @@ def connect(extensions: tuple[str, ...] = ("ducklake", "sqlite_scanner"), databa
     return con
 
 
+_SHARED: duckdb.DuckDBPyConnection | None = None
+_SHARED_LOADED: set[str] = set()
+
+
+def shared(extensions: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+    """A new connection (cursor) to this process's one DuckDB instance for eventledger's own use.
+
+    Why one instance: DuckDB checks an extension's signature each time it is
+    loaded into an instance, about 0.25 s each, and a run opened the lake
+    three or four times. Loaded once here, every later connection is cheap.
+    Never for `query`: its connection locks settings that hold for the whole
+    instance (warehouse/query.py makes its own).
+    """
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                                     "autoload_known_extensions": False})
+    for name in extensions:
+        if name not in _SHARED_LOADED:
+            _SHARED.execute(f"LOAD '{_sql_text(str(extension_file(name)))}'")
+            _SHARED_LOADED.add(name)
+    return _SHARED.cursor()
+
+
 def _sql_text(value: str) -> str:
     """A value inside a SQL string literal: it's -> it''s (LOAD takes no parameter)."""
     return value.replace("'", "''")

@@ -21,6 +21,7 @@ published inside its transaction, before the commit (`stage_run`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable
@@ -123,14 +124,54 @@ def exists(root: Path) -> bool:
 # -- connecting ---------------------------------------------------------------------------
 
 
-def attach(location: Location, read_only: bool = True, snapshot_version: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the lake attached as `lake` and made the default database.
+class LakeConnection:
+    """A connection with a lake attached under its own name, which `close` detaches.
+
+    Connections share this process's DuckDB instance (extensions.shared), so
+    each attach needs a name of its own; `alias` is that name, and
+    everything else is the DuckDB connection's.
+    """
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, alias: str) -> None:
+        self._cursor = cursor
+        self.alias = alias
+
+    def __getattr__(self, name: str):
+        return getattr(self._cursor, name)
+
+    def close(self) -> None:
+        """Roll back what was not committed, detach the lake, close the cursor."""
+        for statement in ("ROLLBACK", "USE memory", f"DETACH {self.alias}"):
+            try:
+                self._cursor.execute(statement)
+            except duckdb.Error:  # no open transaction, or already detached
+                pass
+        self._cursor.close()
+
+
+_ATTACHED = itertools.count(1)
+
+
+def alias_of(con) -> str:
+    """The name the lake is attached under on this connection."""
+    return getattr(con, "alias", ALIAS)
+
+
+def attach(location: Location, read_only: bool = True, snapshot_version: int | None = None,
+           private: bool = False):
+    """A connection with the lake attached and made the default database.
 
     Read-only unless asked: a reader never blocks a run (the catalog is read
     at a snapshot) and cannot write. A writer stores every row in Parquet
     (no inlining in the catalog), so the data files hold the whole table.
+    `private`: an in-memory DuckDB of its own, the lake attached as `lake`
+    (for `query`, which locks the instance's settings); otherwise a
+    LakeConnection on the process's shared instance.
     """
-    con = extensions.connect(location.extensions())
+    if private:
+        con, alias = extensions.connect(location.extensions()), ALIAS
+    else:
+        con, alias = extensions.shared(location.extensions()), f"{ALIAS}_{next(_ATTACHED)}"
     try:
         # the data path from DIR/lake.json, not the one the catalog stored at creation: a warehouse
         # folder that was moved or copied reads and writes its own data files
@@ -138,12 +179,12 @@ def attach(location: Location, read_only: bool = True, snapshot_version: int | N
         options.append("READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0")
         if snapshot_version is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot_version)}")
-        con.execute(f"ATTACH 'ducklake:{_text(location.catalog)}' AS {ALIAS} ({', '.join(options)})")
-        con.execute(f"USE {ALIAS}")
+        con.execute(f"ATTACH 'ducklake:{_text(location.catalog)}' AS {alias} ({', '.join(options)})")
+        con.execute(f"USE {alias}")
     except BaseException:
         con.close()
         raise
-    return con
+    return con if private else LakeConnection(con, alias)
 
 
 def open_lake(root: Path, read_only: bool = True, snapshot_version: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -204,7 +245,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     existing: dict[str, set[str]] = {}
     for table, column in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main'",
-        [ALIAS],
+        [alias_of(con)],
     ).fetchall():
         existing.setdefault(table, set()).add(column)
     for table in contract.load().values():
@@ -283,7 +324,7 @@ def run_snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
     """The snapshots runs made, oldest first (others: schema changes, maintenance)."""
     found = []
     for version, at, info in con.execute(
-        f"SELECT snapshot_id, snapshot_time, commit_extra_info FROM {ALIAS}.snapshots() ORDER BY snapshot_id"
+        f"SELECT snapshot_id, snapshot_time, commit_extra_info FROM {alias_of(con)}.snapshots() ORDER BY snapshot_id"
     ).fetchall():
         run_id = _run_id_of(info)
         if run_id is not None:
@@ -391,7 +432,7 @@ def stage_run(con: duckdb.DuckDBPyConnection, run_id: str, changes: RunChanges) 
     inserted["actors"] = _merge_actors(con, tables["actors"], prune_unused=bool(replaced))
     for name, rows in _new_run_rows(con, changes.run_rows).items():
         inserted[name] = _insert(con, name, rows)
-    con.execute(f"CALL {ALIAS}.set_commit_message(?, ?, extra_info => ?)",
+    con.execute(f"CALL {alias_of(con)}.set_commit_message(?, ?, extra_info => ?)",
                 [AUTHOR, f"run {run_id}", json.dumps({"run_id": run_id})])
     return Staged(replaced, inserted)
 

@@ -71,9 +71,9 @@ class MaintenanceReport:
 def _delete_unused_files(con, grace_minutes: float) -> int:
     """Delete the files DuckLake scheduled for deletion at least `grace_minutes` ago (0: all of them)."""
     if grace_minutes <= 0:
-        return len(con.execute(f"CALL ducklake_cleanup_old_files('{lake.ALIAS}', cleanup_all => true)").fetchall())
+        return len(con.execute(f"CALL ducklake_cleanup_old_files('{lake.alias_of(con)}', cleanup_all => true)").fetchall())
     cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=grace_minutes)
-    return len(con.execute(f"CALL ducklake_cleanup_old_files('{lake.ALIAS}', older_than => ?::TIMESTAMPTZ)",
+    return len(con.execute(f"CALL ducklake_cleanup_old_files('{lake.alias_of(con)}', older_than => ?::TIMESTAMPTZ)",
                            [cutoff]).fetchall())
 
 
@@ -102,18 +102,18 @@ def maintain(root: Path, keep: int, wait: float = lock.DEFAULT_WAIT_SECONDS, exp
             report = MaintenanceReport(current=lake.latest_run(con) or "", leftovers=list(recovery.removed),
                                        closed_runs=list(recovery.closed_runs))
             report.leftovers += [str(r[0]) for r in con.execute(
-                f"CALL ducklake_delete_orphaned_files('{lake.ALIAS}', cleanup_all => true)").fetchall()]
-            con.execute(f"CALL ducklake_rewrite_data_files('{lake.ALIAS}')")
-            con.execute(f"CALL ducklake_merge_adjacent_files('{lake.ALIAS}')")
+                f"CALL ducklake_delete_orphaned_files('{lake.alias_of(con)}', cleanup_all => true)").fetchall()]
+            con.execute(f"CALL ducklake_rewrite_data_files('{lake.alias_of(con)}')")
+            con.execute(f"CALL ducklake_merge_adjacent_files('{lake.alias_of(con)}')")
             report.compacted = True
             runs = lake.run_snapshots(con)
             keep = max(int(keep), 1)
             if len(runs) > keep:
                 cutoff = runs[-keep].version
                 old = [v for (v,) in con.execute(
-                    f"SELECT snapshot_id FROM {lake.ALIAS}.snapshots() WHERE snapshot_id < ?", [cutoff]).fetchall()]
+                    f"SELECT snapshot_id FROM {lake.alias_of(con)}.snapshots() WHERE snapshot_id < ?", [cutoff]).fetchall()]
                 if old:
-                    con.execute(f"CALL ducklake_expire_snapshots('{lake.ALIAS}', versions => ?)", [old])
+                    con.execute(f"CALL ducklake_expire_snapshots('{lake.alias_of(con)}', versions => ?)", [old])
                 report.snapshots_removed = [s.run_id for s in runs[:-keep]]
             report.files_deleted = _delete_unused_files(con, grace_minutes)
             report.snapshots_kept = [s.run_id for s in lake.run_snapshots(con)]

@@ -198,7 +198,7 @@ def delete_orphans(root: Path, con: duckdb.DuckDBPyConnection | None = None) -> 
     own = con is None
     con = lake.open_lake(root, read_only=False) if own else con
     try:
-        rows = con.execute(f"CALL ducklake_delete_orphaned_files('{lake.ALIAS}', cleanup_all => true)").fetchall()
+        rows = con.execute(f"CALL ducklake_delete_orphaned_files('{lake.alias_of(con)}', cleanup_all => true)").fetchall()
     finally:
         if own:
             con.close()
@@ -264,7 +264,7 @@ def migrate(paths: WarehousePaths, con: duckdb.DuckDBPyConnection) -> str | None
     con.execute("BEGIN TRANSACTION")
     for name in ALL_TABLES:
         lake._insert(con, name, tables[name])
-    con.execute(f"CALL {lake.ALIAS}.set_commit_message(?, ?, extra_info => ?)",
+    con.execute(f"CALL {lake.alias_of(con)}.set_commit_message(?, ?, extra_info => ?)",
                 [lake.AUTHOR, f"migrated from snapshot {snapshot}",
                  f'{{"run_id": "{snapshot}", "migrated_from": "snapshots/{snapshot}"}}'])
     con.execute("COMMIT")

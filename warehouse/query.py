@@ -79,11 +79,11 @@ def connect(root: Path, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
     root = Path(root)
     location = lake.read_location(root)
     if location is not None:
-        con = lake.attach(location)
+        con = lake.attach(location, private=True)
         if as_of is not None:
             version = snapshot_version(con, root, as_of)
             con.close()
-            con = lake.attach(location, snapshot_version=version)
+            con = lake.attach(location, snapshot_version=version, private=True)
         return lock_down(con, readable=[location.data_path])
     path = WarehousePaths(root).database
     if not path.exists():
