@@ -34,7 +34,7 @@ from tests.conftest import REPO, SAMPLE
 from transforms import schemas
 from warehouse import lock, query
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 EXE = Path(sys.executable).parent / "eventledger"
 NEW_DOC = "In 1994, Israel signed a peace treaty with Jordan.\n\nIn 1995, Jordan expelled an Iraqi diplomat.\n"

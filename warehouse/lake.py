@@ -89,10 +89,6 @@ class Location:
     def extensions(self) -> tuple[str, ...]:
         return ("ducklake", "postgres_scanner" if self.kind == "postgres" else "sqlite_scanner")
 
-    def describe(self) -> str:
-        """For messages: the catalog without a password."""
-        return self.catalog if "password" not in self.catalog else self.catalog.split(" password", 1)[0] + " ..."
-
 
 def default_location(catalog: str | None = None, data_path: str | None = None) -> Location:
     """The location a new lake gets from the settings (`catalog`, `data_path`), or the defaults."""

@@ -77,17 +77,6 @@ def _delete_unused_files(con, grace_minutes: float) -> int:
                            [cutoff]).fetchall())
 
 
-def kept_snapshots(root: Path) -> list[str]:
-    """The runs whose lake snapshots are kept, oldest first."""
-    if not lake.exists(root):
-        return []
-    con = lake.open_lake(root)
-    try:
-        return [s.run_id for s in lake.run_snapshots(con)]
-    finally:
-        con.close()
-
-
 def maintain(root: Path, keep: int, wait: float = lock.DEFAULT_WAIT_SECONDS, export: str = exports.EXPORT_EVERY_RUN,
              grace_minutes: float = GRACE_MINUTES) -> MaintenanceReport:
     """Tidy the warehouse at `root` (see the module's docstring); raises lock.WarehouseBusy, NotAWarehouse."""
