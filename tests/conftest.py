@@ -60,10 +60,3 @@ def knowledge():
 
     return load_knowledge()
 
-
-def pytest_collection_modifyitems(config, items):
-    """Slow modules first: pytest-xdist hands out whole files in this order (--dist loadfile), and a slow
-    file handed out last kept one worker busy minutes after the other had finished (make test took 9 min)."""
-    slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
-    e2e = {item.path for item in items if item.get_closest_marker("e2e") is not None}
-    items.sort(key=lambda item: (item.path not in slow, item.path not in e2e))  # stable within a file
