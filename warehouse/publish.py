@@ -59,8 +59,15 @@ def published_run(root: Path) -> str | None:
 
 
 def is_current(root: Path, run_id: str) -> bool:
-    """Whether the warehouse publishes this run: after its commit, a run is published whatever follows."""
-    return published_run(Path(root)) == run_id
+    """Whether this run has published: after its commit, a run is published whatever follows.
+
+    Read from the run's record, not the lake: the commit and the record that
+    says "published" are written together under the signal guard, and this
+    is asked while a Ctrl-C is ending the run, when opening the lake (half a
+    second the first time in a process) would only delay the exit.
+    """
+    record = runlog.read_record(Path(root), run_id)
+    return bool(record) and record.get("status") == runlog.PUBLISHED
 
 
 # -- is this folder a warehouse? ---------------------------------------------------------------
