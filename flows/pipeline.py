@@ -49,7 +49,6 @@ from flows import workers as extraction_workers
 from flows.progress import Reporter
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from prefect import flow, tags, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Cancelled, Completed, Failed, State
