@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from transforms.schemas import ALL_TABLES, DOCUMENT_TABLES, RUN_TABLES
 from warehouse import ddl, faults, runlog
+from warehouse.extensions import sql_text
 
 SQL_DIR = Path(__file__).parent / "sql"
 DB_NAME = "events.duckdb"
@@ -170,7 +171,7 @@ def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = 
                 faults.pause_point("duckdb")
         con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
         if run_id is not None:
-            con.execute(f"CREATE VIEW current_run AS SELECT * FROM pipeline_runs WHERE run_id = '{_sql_text(run_id)}'")
+            con.execute(f"CREATE VIEW current_run AS SELECT * FROM pipeline_runs WHERE run_id = '{sql_text(run_id)}'")
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     finally:
@@ -193,11 +194,6 @@ def _load_table(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> None
             con.execute(f"INSERT INTO {name} SELECT * FROM incoming_parquet")  # `name`: a contract table
         finally:
             con.unregister("incoming_parquet")
-
-
-def _sql_text(value: str) -> str:
-    """A value inside a SQL string literal (where DuckDB takes no parameter, e.g. a view): it's -> it''s."""
-    return value.replace("'", "''")
 
 
 def _replace_symlink(link: Path, target: str) -> None:

@@ -52,7 +52,7 @@ def connect(extensions: tuple[str, ...] = ("ducklake", "sqlite_scanner"), databa
                                            "autoload_known_extensions": False})
     try:
         for name in extensions:
-            con.execute(f"LOAD '{_sql_text(str(extension_file(name)))}'")
+            con.execute(f"LOAD '{sql_text(str(extension_file(name)))}'")
     except BaseException:
         con.close()
         raise
@@ -78,11 +78,11 @@ def shared(extensions: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
                                                      "autoload_known_extensions": False})
     for name in extensions:
         if name not in _SHARED_LOADED:
-            _SHARED.execute(f"LOAD '{_sql_text(str(extension_file(name)))}'")
+            _SHARED.execute(f"LOAD '{sql_text(str(extension_file(name)))}'")
             _SHARED_LOADED.add(name)
     return _SHARED.cursor()
 
 
-def _sql_text(value: str) -> str:
-    """A value inside a SQL string literal: it's -> it''s (LOAD takes no parameter)."""
+def sql_text(value: str) -> str:
+    """A value inside a SQL string literal, where DuckDB takes no parameter (LOAD, ATTACH, a view): it's -> it''s."""
     return value.replace("'", "''")

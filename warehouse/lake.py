@@ -171,11 +171,11 @@ def attach(location: Location, read_only: bool = True, snapshot_version: int | N
     try:
         # the data path from DIR/lake.json, not the one the catalog stored at creation: a warehouse
         # folder that was moved or copied reads and writes its own data files
-        options = [f"DATA_PATH '{_text(_folder(location.data_path))}'", "OVERRIDE_DATA_PATH TRUE"]
+        options = [f"DATA_PATH '{extensions.sql_text(folder(location.data_path))}'", "OVERRIDE_DATA_PATH TRUE"]
         options.append("READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0")
         if snapshot_version is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot_version)}")
-        con.execute(f"ATTACH 'ducklake:{_text(location.catalog)}' AS {alias} ({', '.join(options)})")
+        con.execute(f"ATTACH 'ducklake:{extensions.sql_text(location.catalog)}' AS {alias} ({', '.join(options)})")
         con.execute(f"USE {alias}")
     except BaseException:
         con.close()
@@ -224,13 +224,9 @@ def write_ahead_log(catalog: Path) -> None:
         db.close()
 
 
-def _folder(path: str) -> str:
+def folder(path: str) -> str:
+    """A folder path or URL as DuckDB wants a directory: with a trailing slash."""
     return path if path.endswith("/") else path + "/"
-
-
-def _text(value: str) -> str:
-    """A value inside a SQL string literal (ATTACH takes no parameter): it's -> it''s."""
-    return value.replace("'", "''")
 
 
 # -- schema ------------------------------------------------------------------------------

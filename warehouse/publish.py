@@ -273,7 +273,7 @@ def migrate(paths: WarehousePaths, con: duckdb.DuckDBPyConnection) -> str | None
         lake._insert(con, name, tables[name])
     con.execute(f"CALL {lake.alias_of(con)}.set_commit_message(?, ?, extra_info => ?)",
                 [lake.AUTHOR, f"migrated from snapshot {snapshot}",
-                 f'{{"run_id": "{snapshot}", "migrated_from": "snapshots/{snapshot}"}}'])
+                 json.dumps({"run_id": snapshot, "migrated_from": f"snapshots/{snapshot}"})])
     con.execute("COMMIT")
     return snapshot
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import lake
+from warehouse.extensions import sql_text
 from warehouse.export import DB_NAME, WarehousePaths
 
 
@@ -106,7 +107,7 @@ def lock_down(con: duckdb.DuckDBPyConnection, readable: list[str] | None = None)
     readable folder is refused by `check_read_only` (only queries run).
     """
     if readable:
-        folders = ", ".join("'" + lake._text(lake._folder(f)) + "'" for f in readable)
+        folders = ", ".join("'" + sql_text(lake.folder(f)) + "'" for f in readable)
         con.execute(f"SET allowed_directories = [{folders}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
