@@ -56,6 +56,45 @@ def test_sqlalchemy_with_duckdb_engine_reflects_the_views_and_reads_events_flat(
             con.exec_driver_sql("DELETE FROM events")
 
 
+#: The analyst views (README "Analyst views") and the columns a BI tool reflects for them.
+ANALYST_VIEW_COLUMNS = {
+    "events_by_month": ["month", "event_root_code", "quad_class", "n_events", "mean_goldstein", "n_within_month"],
+    "dyads": ["source_actor_id", "source_name", "source_country", "target_actor_id", "target_name",
+              "target_country", "n_events", "first_date", "last_date", "n_verbal_cooperation",
+              "n_material_cooperation", "n_verbal_conflict", "n_material_conflict", "net_cooperation",
+              "mean_goldstein"],
+    "actor_timeline": ["actor_id", "name", "actor_type", "country_code", "month", "n_events", "n_as_source",
+                       "n_as_target", "mean_goldstein"],
+    "actors_flat": ["actor_id", "name", "actor_type", "country_code", "aliases", "n_aliases"],
+}
+
+
+def test_sqlalchemy_reflects_the_analyst_views_with_known_types_and_actors_flat_without_the_list_warning(warehouse):
+    sa = pytest.importorskip("sqlalchemy")
+    pytest.importorskip("duckdb_engine", reason="duckdb-engine is in the dev extra: make install")
+    engine = sa.create_engine("duckdb:///:memory:", connect_args={"config": {
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False}})
+    with engine.connect() as con:
+        for name in ("ducklake", "sqlite_scanner"):
+            con.exec_driver_sql(f"LOAD '{extensions.extension_file(name)}'")
+        con.exec_driver_sql(attach_sql(warehouse))
+        con.exec_driver_sql("USE wh")
+        inspector = sa.inspect(con)
+        assert set(ANALYST_VIEW_COLUMNS) <= set(inspector.get_view_names())
+        for view, expected in ANALYST_VIEW_COLUMNS.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # an unknown type (a list) would warn: here it fails
+                columns = inspector.get_columns(view)
+            assert [c["name"] for c in columns] == expected, view
+            assert not any(isinstance(c["type"], sa.types.NullType) for c in columns), view
+        aliases = {c["name"]: c["type"] for c in inspector.get_columns("actors_flat")}["aliases"]
+        assert isinstance(aliases, sa.types.String)
+        with pytest.warns(sa.exc.SAWarning, match="list"):  # what actors_flat is for: the table's list
+            inspector.get_columns("actors")
+        assert con.execute(sa.text("SELECT name, aliases FROM actors_flat")).fetchall() == [("Chile", "Chile")]
+        assert con.execute(sa.text("SELECT sum(n_events) FROM events_by_month")).scalar() == 2
+
+
 def test_duckdb_python_attaches_read_only_and_gives_pandas(warehouse):
     con = lake.open_lake(warehouse)
     try:
@@ -72,6 +111,9 @@ def test_tools_without_the_extension_read_the_export(warehouse):
     try:
         assert con.execute("SELECT count(*) FROM events_flat").fetchone() == (2,)
         assert con.execute("SELECT run_id FROM current_run").fetchone() == ("20240101T000001Z-b",)
+        assert con.execute("SELECT n_events FROM events_by_month").fetchall() == [(2,)]
     finally:
         con.close()
     assert pq.read_table(warehouse / "parquet" / "events").num_rows == 2
+    assert pq.read_table(warehouse / "parquet" / "events_flat").num_rows == 2  # the views as files too
+    assert pq.read_table(warehouse / "parquet" / "actors_flat").column("aliases").to_pylist() == ["Chile"]

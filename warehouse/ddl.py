@@ -7,14 +7,23 @@ CREATE TABLE statements: the types, NOT NULL for non-nullable columns and the
 PRIMARY KEY (inline for one column, a table constraint for several), which
 give the same table definitions as the hand-written file did. References
 between tables stay Great Expectations checks, not FOREIGN KEY constraints,
-as before. The views (`sql/views.sql`) stay hand-written SQL.
+as before. The views stay hand-written SQL, in the files of `VIEW_FILES`
+(`sql/views.sql`: `events_flat`; `sql/analyst_views.sql`: the analyst views),
+run in that order by `create_views` in the lake and in the export.
 
 `python -m warehouse.ddl` prints the statements.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from transforms import contract
+
+SQL_DIR = Path(__file__).parent / "sql"
+#: The files that create the views, in the order they run (a view may read one made before it).
+VIEW_FILES: tuple[str, ...] = ("views.sql", "analyst_views.sql")
 
 #: The DuckDB type of each type of the contract's vocabulary (`contract.TYPES`).
 DUCKDB_TYPES: dict[str, str] = {
@@ -62,6 +71,16 @@ def create_table(table: contract.Table, keys: bool = True) -> str:
 def create_tables() -> str:
     """The DDL of every table of the contract, in declaration order."""
     return "\n\n".join(create_table(t) for t in contract.load().values()) + "\n"
+
+
+def create_views() -> str:
+    """The SQL of every view (`CREATE OR REPLACE VIEW` statements), the files of `VIEW_FILES` in order."""
+    return "\n\n".join((SQL_DIR / name).read_text(encoding="utf-8") for name in VIEW_FILES)
+
+
+def view_names() -> list[str]:
+    """The views `create_views` makes, in the order it makes them."""
+    return re.findall(r"^CREATE OR REPLACE VIEW (\w+)", create_views(), re.M | re.I)
 
 
 if __name__ == "__main__":

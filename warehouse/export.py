@@ -9,6 +9,7 @@ warehouse keeps the contract's two paths (../shared/spec/WAREHOUSE.md):
     DIR/parquet -> current/parquet                the Parquet tree, one file per table (a fixed symlink)
     DIR/snapshots/<run_id>/                       complete exports: events.duckdb,
                                                   parquet/<table>/part-0.parquet, manifest.json
+                                                  (and parquet/<view>/part-0.parquet: each view's rows)
     DIR/snapshots/<run_id>.tmp/                   an export being built (never read)
 
 An export is a complete copy, so it costs as much as the warehouse: the
@@ -39,7 +40,6 @@ from transforms.schemas import ALL_TABLES, DOCUMENT_TABLES, RUN_TABLES
 from warehouse import ddl, faults, runlog
 from warehouse.extensions import sql_text
 
-SQL_DIR = Path(__file__).parent / "sql"
 DB_NAME = "events.duckdb"
 MANIFEST = "manifest.json"
 TMP_SUFFIX = ".tmp"
@@ -156,7 +156,8 @@ def _write_parquet(folder: Path, tables: dict[str, pa.Table]) -> dict[str, dict]
 def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = None, run_id: str | None = None) -> None:
     """A fresh DuckDB file from a Parquet tree: DDL, load and views in one transaction, then a checkpoint.
 
-    The tables are created from the contract (warehouse/ddl.py), the views by `sql/views.sql`.
+    The tables are created from the contract (warehouse/ddl.py), the views by the files of
+    `ddl.VIEW_FILES` (`events_flat` and the analyst views).
     With `run_id`, the view `current_run` names the run this database comes
     from (its `pipeline_runs` row), so a reader can tell which snapshot it has.
     """
@@ -169,7 +170,7 @@ def build_database(db_path: Path, parquet_dir: Path, tables: list[str] | None = 
             _load_table(con, name, parquet_dir / name)
             if n == 0:
                 faults.pause_point("duckdb")
-        con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        con.execute(ddl.create_views())
         if run_id is not None:
             con.execute(f"CREATE VIEW current_run AS SELECT * FROM pipeline_runs WHERE run_id = '{sql_text(run_id)}'")
         con.execute("COMMIT")
@@ -223,12 +224,28 @@ def _prune_run_folders(folder: Path, keep: int, current: str | None) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _manifest(run_id: str, written: dict[str, dict]) -> dict:
+def _write_views(db_path: Path, parquet_dir: Path) -> dict[str, dict]:
+    """Each view of the finished database as Parquet, `parquet/<view>/part-0.parquet`, for tools that read only files.
+
+    The rows come from the database just built, so they are the same run's;
+    the views are small next to the tables but for `events_flat`, which
+    repeats each event's sentence text.
+    """
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return _write_parquet(parquet_dir, {name: con.execute(f"SELECT * FROM {name}").fetch_arrow_table()
+                                            for name in ddl.view_names()})  # `name`: our own view
+    finally:
+        con.close()
+
+
+def _manifest(run_id: str, written: dict[str, dict], views: dict[str, dict] | None = None) -> dict:
     return {
         "run_id": run_id,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
         "database": DB_NAME,
         "tables": written,
+        "views": views or {},
     }
 
 
@@ -253,7 +270,8 @@ def export(paths: WarehousePaths, tables: dict[str, pa.Table], run_id: str) -> P
             for name, schema in ALL_TABLES.items()}
     written = _write_parquet(staging / "parquet", full)
     build_database(staging / DB_NAME, staging / "parquet", run_id=run_id)
-    (staging / MANIFEST).write_text(json.dumps(_manifest(run_id, written), indent=2), encoding="utf-8")
+    views = _write_views(staging / DB_NAME, staging / "parquet")
+    (staging / MANIFEST).write_text(json.dumps(_manifest(run_id, written, views), indent=2), encoding="utf-8")
     _fsync_tree(staging)
     os.replace(staging, final)
     _fsync(paths.snapshots)
