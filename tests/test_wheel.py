@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 #: Not copied to the build folder, anywhere: the build's own leftovers and caches.
 IGNORED_ANYWHERE = shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".pytest_cache")
 #: Not copied from the top of the checkout: not packaged, or large (transforms/data is packaged: only the top).
-IGNORED_AT_TOP = {".venv", "build", "dist", "data", "tests", "docs", "inbox", ".eventledger"}
+IGNORED_AT_TOP = {".venv", ".venv-duckdb-compat", "build", "dist", "data", "tests", "docs", "inbox", ".eventledger"}
 #: Run by the installed wheel's interpreter in a folder away from the checkout; prints what it found.
 CHECK = r"""
 import json, sys
