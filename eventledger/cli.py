@@ -383,7 +383,7 @@ def cmd_run(args, settings) -> int:
         print(render_summary(summary, warehouse))
     if not summary.published:
         print(f"eventledger: run failed: {summary.message}", file=sys.stderr)
-        docs = f" (data docs: {summary.data_docs})" if summary.data_docs else ""
+        docs = f" (validation page: {summary.data_docs})" if summary.data_docs else ""
         print(f"details: {summary.details}{docs}", file=sys.stderr)
         return 1
     return 0
@@ -501,9 +501,11 @@ def render_summary(summary, warehouse: Path) -> str:
         verdict = "passed" if summary.validation.success else "FAILED"
         lines.append(f"  validation: {verdict} ({summary.validation.summary().splitlines()[0]})")
     if summary.data_docs:
-        lines.append(f"  data docs : {summary.data_docs}")
+        lines.append(f"  checks    : {summary.data_docs} (the validation page: every expectation, passed or failed)")
     if summary.published:
         lines.append(f"  warehouse : {warehouse / 'lake.json'} (the lake: attach it read-only, README \"Reading\")")
+        if (warehouse / "report.html").is_file():
+            lines.append(f"  report    : {warehouse / 'report.html'} (open it in a browser; it needs no network)")
         if (warehouse / "current").is_symlink():
             lines.append(f"  export    : {warehouse / 'events.duckdb'}")
             lines.append(f"              {warehouse / 'parquet'}/<table>/")

@@ -10,16 +10,19 @@ placeholders keep them declarative while depending on the run:
 keys) and `{"$param": "<name>"}` (a figure from the run, such as the number of
 input sentences, or a date bound). Before GX runs, each table's Arrow column
 types are compared with the contract (an outcome named `contract_column_types`,
-kept with the others but not rendered in Data Docs), since GX sees only the
-pandas objects. Frames are validated before anything is loaded: GX 1.24
-cannot validate DuckDB tables through SQLAlchemy.
+kept and shown with the others), since GX sees only the pandas objects.
+Frames are validated before anything is loaded: GX 1.24 cannot validate
+DuckDB tables through SQLAlchemy.
 
 Each table runs as a GX Checkpoint (one validation definition, the table's
 suite). The results come back as a ValidationReport whose rows become the
-`validation_results` table, and, when a folder is given, GX renders its
-Data Docs (HTML) there. A fresh ephemeral context per call keeps one run's
-results from mixing with another's in a long-lived process; creating one
-costs about 10 ms.
+`validation_results` table, and, when a folder is given, its validation page
+`index.html` is written there: every expectation of every suite with its
+arguments, a pass/fail mark and what GX observed (warehouse/report_html.py).
+Not GX's Data Docs: they load their CSS and scripts from CDNs, so they were
+unusable offline, and cost about 5 MB and seconds per run. A fresh ephemeral
+context per call keeps one run's results from mixing with another's in a
+long-lived process; creating one costs about 10 ms.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from transforms.quality import MIN_EVENT_DATE, max_event_date
 from transforms.schemas import ALL_TABLES
 
 SUITES_DIR = Path(__file__).parent / "suites"
-DOCS_SITE = "eventledger"
+PAGE_NAME = "index.html"
 #: The outcome of the runner's own check of Arrow column types against the contract (not a GX expectation).
 CONTRACT_TYPES = "contract_column_types"
 _DETAIL_SAMPLE = 5
@@ -56,6 +59,10 @@ class ExpectationOutcome:
     sample: tuple = ()
     observed: str | None = None
     exception: str | None = None
+    #: The expectation's arguments as GX ran it (placeholders resolved), for the validation page only.
+    arguments: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    element_count: int | None = None
+    unexpected_percent: float | None = None
 
     def describe(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
@@ -67,6 +74,13 @@ class ExpectationOutcome:
         elif self.observed is not None:
             detail = f": observed {self.observed}"
         return f"{self.expectation} on {where}{detail}"
+
+    def page_row(self) -> dict:
+        """What the validation page shows of this outcome (warehouse/report_html.validation_page)."""
+        return {"table": self.table, "expectation": self.expectation, "column": self.column,
+                "success": self.success, "arguments": self.arguments, "observed": self.observed,
+                "unexpected_count": self.unexpected_count, "unexpected_percent": self.unexpected_percent,
+                "element_count": self.element_count, "sample": list(self.sample), "exception": self.exception}
 
     def record(self) -> dict:
         """One row of `validation_results` (without the run id)."""
@@ -86,6 +100,7 @@ class ExpectationOutcome:
 @dataclass
 class ValidationReport:
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    #: The folder of this validation's page (`index.html`), when one was written.
     data_docs: Path | None = None
     #: Why nothing was validated (a run with no new rows), or None.
     skipped: str | None = None
@@ -143,6 +158,8 @@ def _type_outcome(name: str, table: pa.Table) -> ExpectationOutcome:
     return ExpectationOutcome(
         table=name, expectation=CONTRACT_TYPES, column=None, success=not mismatches,
         unexpected_count=len(mismatches), sample=tuple(mismatches),
+        arguments={"checked": "Arrow type of every column against transforms/contract.toml"},
+        element_count=table.num_columns,
     )
 
 
@@ -170,8 +187,8 @@ def _quiet_gx_loggers() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _context(data_docs_dir: Path | None = None):
-    """A fresh ephemeral GX context: analytics and progress bars off, one Data Docs site or none."""
+def _context():
+    """A fresh ephemeral GX context: analytics and progress bars off, no Data Docs site."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -183,15 +200,6 @@ def _context(data_docs_dir: Path | None = None):
     context.variables.analytics_enabled = False
     for site in list(context.list_data_docs_sites()):
         context.delete_data_docs_site(site)  # the default site would render into /tmp
-    if data_docs_dir is not None:
-        context.add_data_docs_site(
-            DOCS_SITE,
-            {
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
     return context
 
 
@@ -224,6 +232,7 @@ def _outcomes(table: str, result) -> list[ExpectationOutcome]:
             observed = res.get("observed_value")
             info = item.exception_info or {}
             raised = info.get("raised_exception") if isinstance(info, dict) else False
+            percent = res.get("unexpected_percent")
             outcomes.append(
                 ExpectationOutcome(
                     table=table,
@@ -235,6 +244,9 @@ def _outcomes(table: str, result) -> list[ExpectationOutcome]:
                     sample=tuple(res.get("partial_unexpected_list") or ()),
                     observed=None if observed is None else str(observed),
                     exception=(info.get("exception_message") or "exception") if raised else None,
+                    arguments={k: v for k, v in dict(config.kwargs).items() if k != "batch_id"},
+                    element_count=res.get("element_count"),
+                    unexpected_percent=None if percent is None else float(percent),
                 )
             )
     return outcomes
@@ -249,7 +261,7 @@ def validate_tables(
 ) -> ValidationReport:
     """Run one checkpoint per table of the contract (or with a suite); the report lists each expectation's outcome.
 
-    With `data_docs_dir`, GX Data Docs for this validation are rendered there.
+    With `data_docs_dir`, this validation's page is written there as `index.html` (`write_page`).
     """
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
@@ -257,7 +269,7 @@ def validate_tables(
 
     params = {**default_params(), **(params or {})}
     frames = {name: to_frame(table) for name, table in tables.items()}
-    context = _context(data_docs_dir)
+    context = _context()
     run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))
     report = ValidationReport()
     order = [*ALL_TABLES, *sorted(set(frames) - set(ALL_TABLES))]
@@ -280,6 +292,16 @@ def validate_tables(
         result = _checkpoint(context, name, suite).run(batch_parameters={"dataframe": frames[name]}, run_id=run_id)
         report.outcomes.extend(_outcomes(name, result))
     if data_docs_dir is not None:
-        context.build_data_docs(site_names=[DOCS_SITE])
-        report.data_docs = Path(data_docs_dir)
+        report.data_docs = write_page(report, Path(data_docs_dir), run_name)
     return report
+
+
+def write_page(report: ValidationReport, folder: Path, run_name: str | None = None) -> Path:
+    """The validation page of `report`: `folder/index.html`, self-contained (no network); returns `folder`."""
+    from warehouse import report_html
+
+    folder.mkdir(parents=True, exist_ok=True)
+    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    html = report_html.validation_page(run_name or "", [o.page_row() for o in report.outcomes], generated)
+    (folder / PAGE_NAME).write_text(html, encoding="utf-8")
+    return folder

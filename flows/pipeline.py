@@ -62,6 +62,7 @@ from transforms.fingerprint import extractor_fingerprint, model_version
 from transforms.nlp import ModelNotFound, choose_model
 from warehouse import faults, lake, lock, runlog
 from warehouse import publish as warehouse
+from warehouse import report as run_report
 
 BATCH_SIZE = 25
 
@@ -327,9 +328,11 @@ def validate_task(run_tables: dict[str, pa.Table], params: dict, data_docs_dir: 
 @task(name="publish", **_io_retries)
 def publish_task(root: str, run_id: str, new_tables: dict[str, pa.Table], record: dict, keep: int,
                  guard=contextlib.nullcontext, *, seen_ids: set[str], relocations: dict, prune: bool,
-                 location: lake.Location, export: str) -> warehouse.Published:
+                 location: lake.Location, export: str,
+                 validation: run_report.RunValidation | None = None) -> warehouse.Published:
     return warehouse.publish(Path(root), run_id, new_tables, record, keep=keep, guard=guard, seen_ids=seen_ids,
-                             relocations=relocations, prune=prune, location=location, export=export)
+                             relocations=relocations, prune=prune, location=location, export=export,
+                             report=validation)
 
 
 def _fail(summary: RunSummary, message: str) -> RunSummary:
@@ -659,7 +662,9 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     held = signals.Held()  # the commit is never cut in half: an interrupt during it waits for its end
     result = publish_task(str(root), run_id, new_tables, record, keep, guard=functools.partial(signals.held, held),
                           seen_ids=reused, relocations=relocations, prune=prune,
-                          location=lake.default_location(settings.catalog, settings.data_path), export=settings.export)
+                          location=lake.default_location(settings.catalog, settings.data_path), export=settings.export,
+                          validation=run_report.RunValidation(run_report.outcomes_of(summary.validation.records()),
+                                                              summary.validation.skipped))
     summary.status = runlog.PUBLISHED
     report.line(f"publish: run {run_id} committed to the lake ({len(result.replaced)} document(s) replaced)")
     if result.export is not None:
@@ -667,6 +672,10 @@ def _run(summary: RunSummary, settings: Settings, paths: list[str], prune: bool,
     if result.export_error is not None:
         report.line(f"export: not written ({result.export_error}); the run is published in the lake, "
                     "and the next run or `eventledger maintain` writes the export")
+    if result.report is not None:
+        report.line(f"report: {result.report} (and {run_report.reports_dir(root) / run_id}.html)")
+    if result.report_error is not None:
+        report.line(f"report: not written ({result.report_error}); the run is published, the next run writes it")
     if held.interrupt is not None:
         report.line(f"{signals.describe(held.interrupt)} came during the switch: the run finished publishing first")
     return summary

@@ -1,8 +1,9 @@
-"""GX checkpoints: results stored as rows, Data Docs rendered, table-level gates name the expectation."""
+"""GX checkpoints: results stored as rows, the validation page rendered, table-level gates name the expectation."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pyarrow as pa
 import pytest
@@ -34,15 +35,32 @@ def failed(report):
     return {(o.table, o.expectation, o.column) for o in report.failures}
 
 
-def test_every_table_is_checked_results_are_rows_and_data_docs_are_rendered(tmp_path):
+def test_every_table_is_checked_results_are_rows_and_the_validation_page_is_rendered(tmp_path):
     report = validate_tables(all_tables(), {"expected_sentences": 1}, data_docs_dir=tmp_path, run_name="r1")
     assert report.success, report.summary()
     assert {o.table for o in report.outcomes} == set(schemas.ALL_TABLES) - {"validation_results"}
     rows = runlog.validation_results_table([{"run_id": "r1", "validation": report.records()}])
     assert rows.schema == schemas.VALIDATION_RESULTS and rows.num_rows == len(report.outcomes)
+    assert report.data_docs == tmp_path and [p.name for p in tmp_path.iterdir()] == ["index.html"]
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "events_suite" in index
-    assert list((tmp_path / "validations").rglob("*.html"))
+    assert "events_suite" in index and "r1" in index
+    # every expectation of every table is on the page, each with its pass mark; nothing comes from the network
+    assert index.count('<span class="ok" title="passed">') == len(report.outcomes) + len(
+        {o.table for o in report.outcomes}) + 1  # one per expectation, one per table, the verdict
+    assert "regex: &quot;^[0-9a-f]{64}$&quot;" in index  # the arguments
+    assert "http://" not in index and "https://" not in index and "<script" not in index
+
+
+def test_a_failed_expectation_shows_as_failed_on_the_validation_page(tmp_path):
+    tables = all_tables()
+    tables["documents"] = pa.concat_tables([tables["documents"], tables["documents"]])
+    report = validate_tables(tables, {"expected_sentences": 1}, data_docs_dir=tmp_path, run_name="r1")
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr class="failed">(.*?)</tr>', index, re.S)
+    assert row and "expect_column_values_to_be_unique" in row.group(1) and "document_id" in row.group(1)
+    assert '<span class="fail" title="failed">\u2717 FAILED</span>' in row.group(1)
+    assert "unexpected: 2 of 2" in row.group(1)
+    assert index.count('<tr class="failed">') == len(report.failures) == 1
 
 
 @pytest.mark.parametrize("n_sentences, ok", [(49, True), (50, False)])

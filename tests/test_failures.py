@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 
 import pytest
 
@@ -71,8 +72,12 @@ def test_table_level_gates_fail_the_run_name_the_expectation_and_publish_nothing
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-2].startswith("eventledger: run failed: validation failed: ")
     assert "expect_column_values_to_be_between on pipeline_runs.n_events" in err[-2]
-    docs = err[-1].split("(data docs: ")[1].rstrip(")")
-    assert "pipeline_runs_suite" in open(docs, encoding="utf-8").read()
+    docs = err[-1].split("(validation page: ")[1].rstrip(")")
+    page = open(docs, encoding="utf-8").read()
+    assert "pipeline_runs_suite" in page
+    failed_rows = re.findall(r'<tr class="failed">(.*?)</tr>', page, re.S)  # the validation page marks it failed
+    assert any("expect_column_values_to_be_between" in row and "n_events" in row and "\u2717 FAILED" in row
+               for row in failed_rows)
     assert not (root / "current").exists()
 
     assert main(["run", str(SAMPLE), "--warehouse", str(root)]) == 0
