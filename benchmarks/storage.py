@@ -662,7 +662,7 @@ def warehouse_facts(root: Path) -> dict:
     try:
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("documents", "sentences", "citations", "events", "actors", "quarantine", "input_files")}
-        files = {t: con.execute(f"SELECT count(*) FROM ducklake_list_files('{lake.ALIAS}', '{t}')").fetchone()[0]
+        files = {t: con.execute(f"SELECT count(*) FROM ducklake_list_files('{lake.alias_of(con)}', '{t}')").fetchone()[0]
                  for t in ("documents", "sentences", "events")}
     finally:
         con.close()

@@ -35,12 +35,14 @@ def as_user_error(exc: BaseException) -> UserError | None:
     if isinstance(exc, UserError):
         return exc
     from transforms.nlp import ModelNotFound
+    from warehouse.checksums import DataFileChanged
     from warehouse.maintenance import NotAWarehouse
     from warehouse.extensions import ExtensionMissing
     from warehouse.publish import ForeignFolder, LakeDamaged
     from warehouse.query import EmptyQuery, NotReadOnly, SnapshotNotKept, WarehouseMissing
 
-    if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse, ExtensionMissing, LakeDamaged)):
+    if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse, ExtensionMissing, LakeDamaged,
+                        DataFileChanged)):
         return UserError(str(exc), EXIT_FAILED)
     if isinstance(exc, (EmptyQuery, NotReadOnly, ModelNotFound, ForeignFolder)):
         return UserError(str(exc), EXIT_USAGE)

@@ -43,7 +43,6 @@ DEFAULT_DATA = "lake/data"
 #: What DIR/lake.json holds for a lake in the default place.
 LAKE_JSON_DEFAULT = {"format": "ducklake", "catalog": f"sqlite:{DEFAULT_CATALOG}", "data_path": DEFAULT_DATA}
 ALIAS = "lake"
-VIEWS_SQL = Path(__file__).parent / "sql" / "views.sql"
 #: The author name DuckLake stores with every snapshot a run commits.
 AUTHOR = "eventledger"
 #: The newest published run of the snapshot being read (at `--as-of`, the run that made it).
@@ -247,7 +246,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         for column in table.columns:
             if column.name not in existing[table.name]:  # added to the contract since: NULL for older rows
                 con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {ddl.DUCKDB_TYPES[column.type]}")
-    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    con.execute(ddl.create_views())  # events_flat and the analyst views (ddl.VIEW_FILES)
     con.execute(CURRENT_RUN_VIEW)
 
 
@@ -364,6 +363,11 @@ class RunChanges:
     prune: bool = False
     run_rows: dict[str, pa.Table] = field(default_factory=dict)
 
+    @property
+    def replaces_everything(self) -> bool:
+        """Pruning with nothing found unchanged: every published document goes, whatever the rows say."""
+        return self.prune and not self.seen_ids
+
 
 @dataclass
 class Staged:
@@ -408,7 +412,9 @@ def stage_run(con: duckdb.DuckDBPyConnection, run_id: str, changes: RunChanges) 
     published = con.execute("SELECT document_id, source_uri, name FROM documents").fetchall()
     replaced = replaced_documents([(d, u) for d, u, _ in published], tables["documents"], changes.seen_ids,
                                   changes.prune)
-    if replaced:
+    if replaced and changes.replaces_everything:
+        _delete_all(con)  # decided by no row's content: what a run that repairs a damaged file needs
+    elif replaced:
         _delete_documents(con, replaced)
     where_now = {d: (n, u) for d, u, n in published}
     moved = {d: where for d, where in changes.relocations.items()
@@ -443,6 +449,11 @@ def _delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> None
             con.execute(f"DELETE FROM {name} WHERE document_id IN (SELECT document_id FROM gone_documents)")
     finally:
         con.unregister("gone_documents")
+
+
+def _delete_all(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("citations", *BY_DOCUMENT):
+        con.execute(f"DELETE FROM {name}")
 
 
 def _move_documents(con: duckdb.DuckDBPyConnection, moved: dict[str, tuple[str, str]]) -> None:

@@ -6,7 +6,9 @@ table a run replaced documents in) and snapshots (one per run). Reading
 stays correct, but it gets slower and the disk fills. `maintain` puts that
 right, and `serve` runs it on its own schedule (`maintenance_schedule`):
 
-1. removes what killed runs left (`publish.recover`, data files no snapshot knows);
+1. removes what killed runs left (`publish.recover`, data files no snapshot knows), after checking
+   that every current file is what was published (warehouse/checksums.py: compaction would copy a
+   damaged file's rows into a new file nobody could tell from a good one);
 2. rewrites data files that carry many deleted rows, and merges small adjacent files;
 3. expires the lake snapshots of all but the newest `keep_snapshots` runs
    (`query --as-of` reads those kept);
@@ -14,7 +16,7 @@ right, and `serve` runs it on its own schedule (`maintenance_schedule`):
    unused for `grace_minutes`, so that a reader's query that began before
    the expiry finishes reading them (DuckLake schedules them for deletion);
 5. writes the export when the `export` setting says so, or when a run's
-   export failed, and keeps the Data Docs of the newest runs.
+   export failed, and keeps the validation pages of the newest runs.
 
 A folder without a published warehouse is refused, so that pointing it at
 the wrong folder removes nothing.
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warehouse import export as exports
-from warehouse import lake, lock
+from warehouse import checksums, lake, lock
 from warehouse.publish import WarehousePaths, prune_data_docs, published_run, recover, write_export, writer
 
 #: How long files no snapshot uses any more stay on disk (for readers that started before the expiry).
@@ -90,6 +92,7 @@ def maintain(root: Path, keep: int, wait: float = lock.DEFAULT_WAIT_SECONDS, exp
             recovery = recover(paths, current=lake.latest_run(con), con=con)
             report = MaintenanceReport(current=lake.latest_run(con) or "", leftovers=list(recovery.removed),
                                        closed_runs=list(recovery.closed_runs))
+            checksums.verify(con, paths.root, doing="maintain")  # compaction would copy a damaged file's rows
             report.leftovers += [str(r[0]) for r in con.execute(
                 f"CALL ducklake_delete_orphaned_files('{lake.alias_of(con)}', cleanup_all => true)").fetchall()]
             con.execute(f"CALL ducklake_rewrite_data_files('{lake.alias_of(con)}')")
@@ -106,6 +109,7 @@ def maintain(root: Path, keep: int, wait: float = lock.DEFAULT_WAIT_SECONDS, exp
                 report.snapshots_removed = [s.run_id for s in runs[:-keep]]
             report.files_deleted = _delete_unused_files(con, grace_minutes)
             report.snapshots_kept = [s.run_id for s in lake.run_snapshots(con)]
+            checksums.record(con, paths.root)  # the compacted files
             stale = exports.current_snapshot(paths) != report.current
             if export == exports.EXPORT_ON_MAINTAIN or (export == exports.EXPORT_EVERY_RUN and stale):
                 report.export = str(write_export(paths, con, report.current))

@@ -6,7 +6,10 @@ Layout of a warehouse folder `DIR`:
     DIR/lake/catalog.sqlite, DIR/lake/data/       the lake (default location): the system of record
     DIR/current, DIR/events.duckdb, DIR/parquet   the export for tools that cannot attach a lake (warehouse/export.py)
     DIR/runs/<run_id>.json                        one record per run, failed ones too
-    DIR/data_docs/<run_id>/index.html             Great Expectations Data Docs per run
+    DIR/checksums.json                            SHA-256 of each current lake file (warehouse/checksums.py)
+    DIR/data_docs/<run_id>/index.html             the validation page of each run (expectations/runner.py)
+    DIR/data_docs/latest/index.html               a copy of the newest one
+    DIR/report.html, DIR/reports/<run_id>.html    the run report, written after the commit (warehouse/report.py)
     DIR/.lock                                     the writers' lock (warehouse/lock.py)
 
 A run publishes by committing its changes to the lake (`lake.stage_run`,
@@ -41,7 +44,8 @@ import pyarrow as pa
 
 from transforms.schemas import ALL_TABLES
 from warehouse import export as exports
-from warehouse import faults, lake, lock, runlog
+from warehouse import checksums, faults, lake, lock, runlog
+from warehouse import report as reports
 from warehouse.export import DB_NAME, TMP_SUFFIX, WarehousePaths, build_database, current_snapshot  # noqa: F401
 
 DEFAULT_KEEP_SNAPSHOTS = 3
@@ -212,16 +216,24 @@ def delete_orphans(root: Path, con: duckdb.DuckDBPyConnection | None = None) -> 
     return [str(r[0]) for r in rows]
 
 
-# -- Data Docs ------------------------------------------------------------------------------------
+# -- validation pages (DIR/data_docs: the name of the Data Docs they replaced) ---------------------------
 
 
 def prune_data_docs(paths: WarehousePaths, keep: int, current: str | None = None) -> None:
-    """Keep the Data Docs of the newest `keep` runs, and always those of the published run (`current`)."""
-    exports._prune_run_folders(paths.data_docs, keep, current or published_run(paths.root))
+    """Keep the validation pages of the newest `keep` runs, always the published run's (`current`) and `latest`."""
+    folder = paths.data_docs
+    if not folder.is_dir():
+        return
+    current = current or published_run(paths.root)
+    pages = sorted(p for p in folder.iterdir()  # run ids sort by time
+                   if p.is_dir() and not p.name.endswith(TMP_SUFFIX) and p.name != reports.LATEST_DOCS)
+    for old in pages[: max(0, len(pages) - max(keep, 1))]:
+        if old.name != current:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def data_docs_staging(paths: WarehousePaths, run_id: str) -> Path:
-    """An empty folder where a run's Data Docs are rendered before `install_data_docs`."""
+    """An empty folder where a run's validation page is written before `install_data_docs`."""
     staging = paths.data_docs / f"{run_id}{TMP_SUFFIX}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -230,11 +242,23 @@ def data_docs_staging(paths: WarehousePaths, run_id: str) -> Path:
 
 
 def install_data_docs(paths: WarehousePaths, run_id: str, keep: int = DEFAULT_KEEP_SNAPSHOTS) -> Path:
-    """Move a run's rendered Data Docs to `DIR/data_docs/<run_id>/` (one rename), prune old ones."""
+    """Move a run's validation page to `DIR/data_docs/<run_id>/` (one rename), copy it to `latest/`, prune.
+
+    `DIR/data_docs/latest/index.html` is a stable address for the newest
+    validation, failed runs' included (the page has no relative links, so
+    a copy reads the same); it is replaced by one rename too.
+    """
     final = paths.data_docs / run_id
     if final.exists():
         shutil.rmtree(final)
     os.replace(paths.data_docs / f"{run_id}{TMP_SUFFIX}", final)
+    page = final / "index.html"
+    if page.is_file():
+        latest = paths.data_docs / reports.LATEST_DOCS
+        latest.mkdir(exist_ok=True)
+        tmp = latest / f"index.html{TMP_SUFFIX}"
+        shutil.copyfile(page, tmp)
+        os.replace(tmp, latest / "index.html")
     prune_data_docs(paths, keep)
     return final
 
@@ -289,6 +313,9 @@ class Published:
     replaced: set[str] = field(default_factory=set)
     export: Path | None = None
     export_error: str | None = None
+    #: `DIR/report.html` once written; or why it was not (the run is published all the same).
+    report: Path | None = None
+    report_error: str | None = None
 
 
 def publish(
@@ -305,6 +332,7 @@ def publish(
     prune: bool = False,
     location: lake.Location | None = None,
     export: str = exports.EXPORT_EVERY_RUN,
+    report: reports.RunValidation | None = None,
 ) -> Published:
     """Commit a run's changes to the lake (one transaction), record it, then write the export if asked.
 
@@ -317,6 +345,9 @@ def publish(
     Takes the warehouse lock (re-entrant: a no-op when the caller holds it).
     A failure of the export after the commit does not unpublish the run: it
     is returned in `export_error`, and the next run or `maintain` writes it.
+    With `report` (the run's validation), the run report is written after
+    the export (warehouse/report.py); its failure goes to `report_error`,
+    and the run is published all the same.
     """
     paths = WarehousePaths(Path(root))
     paths.root.mkdir(parents=True, exist_ok=True)
@@ -334,21 +365,37 @@ def publish(
                            if r.get("run_id") != run_id] + [run_record]
                 changes = lake.RunChanges(tables, set(seen_ids or ()), dict(relocations or {}), prune,
                                           runlog.run_tables(records))
+                if not changes.replaces_everything:  # rows of published files stay: they must be what was published
+                    checksums.verify(con, paths.root, doing="the run")
                 staged = lake.stage_run(con, run_id, changes)
                 result.replaced = staged.replaced
                 faults.pause_point("switch")
                 with guard():
                     lake.commit(con)  # the one step that publishes
                     runlog.write_record(paths.root, run_record)
+                _record_checksums(con, paths.root, fresh=changes.replaces_everything)
             if export == exports.EXPORT_EVERY_RUN:
                 try:
                     result.export = write_export(paths, con, run_id)
                 except Exception as exc:  # noqa: BLE001 - the run is published; the export is written again later
                     result.export_error = f"{type(exc).__name__}: {exc}"
+            if report is not None:
+                try:
+                    result.report = reports.write_report(paths.root, run_id, report, keep=keep, con=con)
+                except Exception as exc:  # noqa: BLE001 - the run is published; the next run writes a report
+                    result.report_error = f"{type(exc).__name__}: {exc}"
         finally:
             con.close()
         prune_data_docs(paths, keep, current=run_id)
         return result
+
+
+def _record_checksums(con: duckdb.DuckDBPyConnection, root: Path, fresh: bool) -> None:
+    """Checksums of the files just published; if that fails the run stays published, and the next check records them."""
+    try:
+        checksums.record(con, root, fresh=fresh)
+    except Exception:  # noqa: BLE001 - a file without a checksum is recorded when first seen (warehouse/checksums.py)
+        pass
 
 
 def write_export(paths: WarehousePaths, con: duckdb.DuckDBPyConnection, run_id: str) -> Path:
