@@ -64,12 +64,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms import ids, schemas
-from transforms.cameo import DEFAULT_PATH as CAMEO_CSV
-from warehouse import lake, runlog
-from warehouse import maintenance as wmaint
-from warehouse import publish as wh
-from warehouse import query as wquery
+from eventledger.transforms import ids, schemas
+from eventledger.transforms.cameo import DEFAULT_PATH as CAMEO_CSV
+from eventledger.warehouse import lake, runlog
+from eventledger.warehouse import maintenance as wmaint
+from eventledger.warehouse import publish as wh
+from eventledger.warehouse import query as wquery
 
 REPO = Path(__file__).resolve().parent.parent
 EVENTS_PER_DOC = 50

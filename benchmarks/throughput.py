@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
+from eventledger.flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "eventledger" / "sample" / "000_6e6f0627996f1d52.txt"
 
@@ -38,8 +38,8 @@ def varied_copies(text: str, copies: int, folder: Path) -> list[Path]:
 
 
 def bare_spacy(paths: list[Path], model: str | None = None) -> tuple[int, float]:
-    from transforms.nlp import load_pipeline
-    from transforms.segment import split_sentences
+    from eventledger.transforms.nlp import load_pipeline
+    from eventledger.transforms.segment import split_sentences
 
     nlp = load_pipeline(model)
     sentences = [s.text for p in paths for s in split_sentences(p.read_text(encoding="utf-8"))]
@@ -50,9 +50,9 @@ def bare_spacy(paths: list[Path], model: str | None = None) -> tuple[int, float]
 
 
 def extraction_only(paths: list[Path], model: str | None = None) -> tuple[int, float]:
-    from transforms import document, ingest
-    from transforms.knowledge import load_knowledge
-    from transforms.nlp import load_pipeline
+    from eventledger.transforms import document, ingest
+    from eventledger.transforms.knowledge import load_knowledge
+    from eventledger.transforms.nlp import load_pipeline
 
     nlp, knowledge = load_pipeline(model), load_knowledge()
     docs = [document.segment(d) for d in ingest.read_documents(paths) if d.usable]
@@ -63,7 +63,7 @@ def extraction_only(paths: list[Path], model: str | None = None) -> tuple[int, f
 
 
 def full_run(folder: Path, settings) -> tuple[int, float]:
-    from flows.pipeline import run_flow
+    from eventledger.flows.pipeline import run_flow
 
     start = time.perf_counter()
     summary = run_flow([str(folder)], settings)

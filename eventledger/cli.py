@@ -328,7 +328,7 @@ def cmd_run(args, settings) -> int:
     """
     from eventledger.preflight import check_run
     from eventledger.resources import sample_dir
-    from warehouse import lock, runlog
+    from eventledger.warehouse import lock, runlog
 
     warehouse = settings.warehouse
     paths = [str(p) for p in args.paths] or [str(sample_dir())]  # in the package, so also found from a wheel
@@ -339,8 +339,8 @@ def cmd_run(args, settings) -> int:
             # the id is taken holding the lock, so run ids sort in publish order
             run_id = runlog.new_run_id()
             lock.set_run_id(warehouse, run_id)
-            from flows.pipeline import flow_run_tags, run_flow  # heavy: Prefect, spaCy
-            from flows.server import prefect_api
+            from eventledger.flows.pipeline import flow_run_tags, run_flow  # heavy: Prefect, spaCy
+            from eventledger.flows.server import prefect_api
 
             # the flow run is Completed, Failed or Cancelled in Prefect; the summary comes back either way
             with prefect_api():
@@ -354,14 +354,14 @@ def cmd_run(args, settings) -> int:
         print(f"details: {record}", file=sys.stderr)
         return EXIT_BUSY
     except BaseException as exc:  # Ctrl-C or SIGTERM: the run closed its record; one line, 130 or 143
-        from flows.server import PrefectUnavailable
+        from eventledger.flows.server import PrefectUnavailable
 
         if isinstance(exc, PrefectUnavailable):
             print(f"eventledger: run not started: {exc}", file=sys.stderr)
             return 1
         if signals.signal_of(exc) is None:
             raise
-        from warehouse.publish import is_current
+        from eventledger.warehouse.publish import is_current
 
         if run_id and is_current(warehouse, run_id):  # it came after the switch: the run is published
             print(f"eventledger: run {run_id} published; {signals.describe(exc)} came after its switch "
@@ -393,7 +393,7 @@ def _record_unstarted_run(settings, run_id: str, status: str, message: str, **ex
     """The record of a run that ended before its flow began (busy, or interrupted while starting)."""
     import datetime as dt
 
-    from warehouse import runlog
+    from eventledger.warehouse import runlog
 
     now = dt.datetime.now(dt.timezone.utc).isoformat()
     return runlog.write_record(settings.warehouse, {
@@ -405,7 +405,7 @@ def _record_unstarted_run(settings, run_id: str, status: str, message: str, **ex
 
 def cmd_serve(args, settings) -> int:
     """Serve the deployment until Ctrl-C or SIGTERM; refuse at once, in one line, without a Prefect server."""
-    from flows.server import START_SERVER_HINT, PrefectUnavailable, check_reachable, configured_api_url
+    from eventledger.flows.server import START_SERVER_HINT, PrefectUnavailable, check_reachable, configured_api_url
 
     if args.interval is not None and args.interval <= 0:
         print(f"eventledger: --interval must be a positive number of seconds, got {args.interval:g}", file=sys.stderr)
@@ -427,7 +427,7 @@ def cmd_serve(args, settings) -> int:
         settings.inbox.mkdir(parents=True)
         print(f"created the inbox folder {settings.inbox}", file=sys.stderr)
 
-    from flows.serving import Schedule, serve
+    from eventledger.flows.serving import Schedule, serve
 
     schedule = Schedule(cron=settings.schedule, interval=args.interval)
     say = (lambda line: None) if settings.verbosity == "quiet" else (lambda line: print(line, file=sys.stderr))
@@ -450,8 +450,8 @@ def _serve_stopped(by: str, status: int) -> int:
 
 def cmd_maintain(args, settings) -> int:
     """Tidy the warehouse now; busy is exit status 75, as for a run."""
-    from warehouse import lock
-    from warehouse.maintenance import maintain
+    from eventledger.warehouse import lock
+    from eventledger.warehouse.maintenance import maintain
 
     try:
         report = maintain(settings.warehouse, keep=settings.keep_snapshots, wait=settings.lock_wait,
@@ -516,7 +516,7 @@ def render_summary(summary, warehouse: Path) -> str:
 
 def cmd_eval(args, settings) -> int:
     from eventledger.evaluate import SystemEvent, load_gold, require_gold_documents, score
-    from warehouse.query import fetch
+    from eventledger.warehouse.query import fetch
 
     if args.dev:
         return _eval_dev(args, settings.spacy_model)
@@ -590,7 +590,7 @@ def _print_scores(result, args) -> int:
 def cmd_query(args, settings) -> int:
     import duckdb
 
-    from warehouse.query import check_sql, fetch
+    from eventledger.warehouse.query import check_sql, fetch
 
     sql = query_text(args)
     check_sql(sql)
@@ -649,7 +649,7 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str, max_width: int |
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        from warehouse.query import format_table
+        from eventledger.warehouse.query import format_table
 
         print(format_table(columns, rows, max_width=max_width))
 
@@ -657,7 +657,7 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str, max_width: int |
 def _shown_value(name: str, value) -> str:
     """A setting's value for the table: lists joined, the model `spacy_model` falls back to named."""
     if name == "spacy_model" and value is None:
-        from transforms.nlp import ModelNotFound, choose_model
+        from eventledger.transforms.nlp import ModelNotFound, choose_model
 
         try:
             return f"(none: the installed default, {choose_model()})"
@@ -693,7 +693,7 @@ def cmd_config(args, settings) -> int:
 def cmd_runs(args, settings) -> int:
     """List recent runs from the records; an empty list is not an error, a missing warehouse folder is."""
     from eventledger.runs import recent_runs, render_json_lines, render_table
-    from warehouse import runlog
+    from eventledger.warehouse import runlog
 
     warehouse = settings.warehouse
     if not warehouse.is_dir():
@@ -733,7 +733,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     verbose = settings.verbosity == "verbose"
-    from flows import runtime  # before any command imports Prefect
+    from eventledger.flows import runtime  # before any command imports Prefect
 
     runtime.configure(verbose=verbose)
     try:

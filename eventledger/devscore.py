@@ -23,7 +23,7 @@ HALVES = ("tune", "check")
 
 def system_events(folder: Path, nlp, knowledge) -> tuple[list[SystemEvent], dict[str, list[str]]]:
     """The events extracted from every `*.txt` in `folder`, and each document's clean sentences."""
-    from transforms import document, ingest
+    from eventledger.transforms import document, ingest
 
     docs = [document.segment(d) for d in ingest.read_documents(sorted(folder.glob("*.txt"))) if d.usable]
     events: list[SystemEvent] = []
@@ -49,8 +49,8 @@ def score_dev_set(halves=HALVES, root: Path = DEV_SET, actor_files=(), categorie
     """Per half: its scores, and with `categories` its error counts by category (diagnose.py);
     the knowledge and the model are loaded once for all halves."""
     from eventledger.diagnose import categorise, noun_heads
-    from transforms.knowledge import load_knowledge
-    from transforms.nlp import load_pipeline
+    from eventledger.transforms.knowledge import load_knowledge
+    from eventledger.transforms.nlp import load_pipeline
 
     nlp, knowledge = load_pipeline(model), load_knowledge(actor_files)
     results = {}

@@ -34,12 +34,12 @@ def as_user_error(exc: BaseException) -> UserError | None:
     """The one-line form of an error the user can fix, or None for anything else (a bug)."""
     if isinstance(exc, UserError):
         return exc
-    from transforms.nlp import ModelNotFound
-    from warehouse.checksums import DataFileChanged
-    from warehouse.maintenance import NotAWarehouse
-    from warehouse.extensions import ExtensionMissing
-    from warehouse.publish import ForeignFolder, LakeDamaged
-    from warehouse.query import EmptyQuery, NotReadOnly, SnapshotNotKept, WarehouseMissing
+    from eventledger.transforms.nlp import ModelNotFound
+    from eventledger.warehouse.checksums import DataFileChanged
+    from eventledger.warehouse.maintenance import NotAWarehouse
+    from eventledger.warehouse.extensions import ExtensionMissing
+    from eventledger.warehouse.publish import ForeignFolder, LakeDamaged
+    from eventledger.warehouse.query import EmptyQuery, NotReadOnly, SnapshotNotKept, WarehouseMissing
 
     if isinstance(exc, (WarehouseMissing, SnapshotNotKept, NotAWarehouse, ExtensionMissing, LakeDamaged,
                         DataFileChanged)):

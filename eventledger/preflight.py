@@ -49,7 +49,7 @@ def check_inputs(paths: Sequence[Path | str], allow_missing: bool = False) -> No
 
 def check_warehouse(root: Path) -> None:
     """The warehouse folder is new, empty or eventledger's, and its lake is where lake.json says."""
-    from warehouse.publish import ForeignFolder, LakeDamaged, check_folder
+    from eventledger.warehouse.publish import ForeignFolder, LakeDamaged, check_folder
 
     try:
         check_folder(root)
@@ -61,7 +61,7 @@ def check_warehouse(root: Path) -> None:
 
 def check_model(setting: str | None) -> None:
     """A spaCy model is installed (a model named in the settings was checked with them)."""
-    from transforms.nlp import ModelNotFound, choose_model
+    from eventledger.transforms.nlp import ModelNotFound, choose_model
 
     try:
         choose_model(setting)
@@ -73,8 +73,8 @@ def check_actor_files(settings) -> None:
     """The user's actor files load, with the loader (and the cache) the flow will use."""
     if not settings.actors:
         return
-    from transforms.actor_kb import ActorFileError
-    from transforms.knowledge import load_knowledge
+    from eventledger.transforms.actor_kb import ActorFileError
+    from eventledger.transforms.knowledge import load_knowledge
 
     try:
         load_knowledge(settings.actors)

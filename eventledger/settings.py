@@ -29,11 +29,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
-from transforms.ingest import DEFAULT_MAX_BYTES
-from transforms.nlp import model_problem
-from transforms.quality import DEFAULT_MAX_SENTENCE_CHARS
-from warehouse.lock import DEFAULT_WAIT_SECONDS
-from warehouse.publish import DEFAULT_KEEP_SNAPSHOTS
+from eventledger.transforms.ingest import DEFAULT_MAX_BYTES
+from eventledger.transforms.nlp import model_problem
+from eventledger.transforms.quality import DEFAULT_MAX_SENTENCE_CHARS
+from eventledger.warehouse.lock import DEFAULT_WAIT_SECONDS
+from eventledger.warehouse.publish import DEFAULT_KEEP_SNAPSHOTS
 
 ENV_PREFIX = "EVENTLEDGER_"
 CONFIG_ENV = "EVENTLEDGER_CONFIG"

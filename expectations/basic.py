@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from transforms import contract, schemas
+from eventledger.transforms import contract, schemas
 
 
 def basic_expectations(table: contract.Table) -> list[dict]:

@@ -37,10 +37,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from expectations.basic import basic_expectations, column_type_mismatches
-from transforms import contract
-from transforms.quality import MIN_EVENT_DATE, max_event_date
-from transforms.schemas import ALL_TABLES
+from eventledger.expectations.basic import basic_expectations, column_type_mismatches
+from eventledger.transforms import contract
+from eventledger.transforms.quality import MIN_EVENT_DATE, max_event_date
+from eventledger.transforms.schemas import ALL_TABLES
 
 SUITES_DIR = Path(__file__).parent / "suites"
 PAGE_NAME = "index.html"
@@ -298,7 +298,7 @@ def validate_tables(
 
 def write_page(report: ValidationReport, folder: Path, run_name: str | None = None) -> Path:
     """The validation page of `report`: `folder/index.html`, self-contained (no network); returns `folder`."""
-    from warehouse import report_html
+    from eventledger.warehouse import report_html
 
     folder.mkdir(parents=True, exist_ok=True)
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -8,15 +8,15 @@ what it did as the message, Cancelled "Busy" when a run held the warehouse
 
 from __future__ import annotations
 
-from flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
+from eventledger.flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
 
 from prefect import flow
 from prefect.states import Cancelled, Completed, State
 
 from eventledger.settings import Settings
 from eventledger.settings import restore as restore_settings
-from warehouse import lock
-from warehouse.maintenance import NotAWarehouse, maintain
+from eventledger.warehouse import lock
+from eventledger.warehouse.maintenance import NotAWarehouse, maintain
 
 BUSY_STATE, IDLE_STATE = "Busy", "Idle"
 

@@ -44,9 +44,9 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from flows import runtime  # noqa: F401  (sets Prefect defaults before Prefect is imported)
-from flows import workers as extraction_workers
-from flows.progress import Reporter
+from eventledger.flows import runtime  # noqa: F401  (sets Prefect defaults before Prefect is imported)
+from eventledger.flows import workers as extraction_workers
+from eventledger.flows.progress import Reporter
 
 import pyarrow as pa
 from prefect import flow, tags, task
@@ -56,13 +56,13 @@ from prefect.states import Cancelled, Completed, Failed, State
 from eventledger import signals
 from eventledger.settings import Settings
 from eventledger.settings import restore as restore_settings
-from expectations.runner import ValidationReport, default_params, validate_tables
-from transforms import document, ids, ingest, quality, schemas, tables
-from transforms.fingerprint import extractor_fingerprint, model_version
-from transforms.nlp import ModelNotFound, choose_model
-from warehouse import faults, lake, lock, runlog
-from warehouse import publish as warehouse
-from warehouse import report as run_report
+from eventledger.expectations.runner import ValidationReport, default_params, validate_tables
+from eventledger.transforms import document, ids, ingest, quality, schemas, tables
+from eventledger.transforms.fingerprint import extractor_fingerprint, model_version
+from eventledger.transforms.nlp import ModelNotFound, choose_model
+from eventledger.warehouse import faults, lake, lock, runlog
+from eventledger.warehouse import publish as warehouse
+from eventledger.warehouse import report as run_report
 
 BATCH_SIZE = 25
 
@@ -278,8 +278,8 @@ def extract_task(
     batch: list[document.SegmentedDocument], actors_files: list[str], run_id: str, today: dt.date,
     model: str | None = None, max_sentence_chars: int = quality.DEFAULT_MAX_SENTENCE_CHARS,
 ) -> list[document.DocumentTables]:
-    from transforms.knowledge import load_knowledge
-    from transforms.nlp import load_pipeline
+    from eventledger.transforms.knowledge import load_knowledge
+    from eventledger.transforms.nlp import load_pipeline
 
     faults.pause_point("extract")
     return document.extract_batch(batch, load_pipeline(model), load_knowledge(actors_files), run_id=run_id,
@@ -306,7 +306,7 @@ def extract_on_dask(batches: list[list[document.SegmentedDocument]], settings: S
     Each Dask worker loads the model and the knowledge once (they are cached
     per process), as the local workers do.
     """
-    from flows.dask_runner import task_runner
+    from eventledger.flows.dask_runner import task_runner
 
     parts: list[document.DocumentTables] = []
     with task_runner(settings) as runner:

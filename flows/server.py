@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
+from eventledger.flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
 
 #: How long a configured server has to answer its health check.
 HEALTH_TIMEOUT_SECONDS = 5.0

@@ -31,9 +31,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
-from flows.maintenance import maintenance
-from flows.pipeline import flow_run_tags, pipeline
+from eventledger.flows import runtime  # noqa: F401  (Prefect defaults before Prefect is imported)
+from eventledger.flows.maintenance import maintenance
+from eventledger.flows.pipeline import flow_run_tags, pipeline
 from eventledger.settings import Settings
 
 @dataclass(frozen=True)

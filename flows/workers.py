@@ -31,7 +31,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 
-from transforms import document, quality
+from eventledger.transforms import document, quality
 
 #: prctl(2) option: the signal a process gets when its parent thread dies.
 _PR_SET_PDEATHSIG = 1
@@ -51,8 +51,8 @@ def _start_worker(model: str | None, actors_files: list[str]) -> None:
     """Each worker, once: tie its life to the run's, ignore Ctrl-C, load the model and the knowledge."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from transforms.knowledge import load_knowledge
-    from transforms.nlp import load_pipeline
+    from eventledger.transforms.knowledge import load_knowledge
+    from eventledger.transforms.nlp import load_pipeline
 
     load_pipeline(model)
     load_knowledge(actors_files)
@@ -63,8 +63,8 @@ def extract_in_worker(
     model: str | None, max_sentence_chars: int = quality.DEFAULT_MAX_SENTENCE_CHARS,
 ) -> list[document.DocumentTables]:
     """One batch, in a worker (the model and knowledge are cached there by `_start_worker`)."""
-    from transforms.knowledge import load_knowledge
-    from transforms.nlp import load_pipeline
+    from eventledger.transforms.knowledge import load_knowledge
+    from eventledger.transforms.nlp import load_pipeline
 
     return document.extract_batch(batch, load_pipeline(model), load_knowledge(actors_files), run_id=run_id,
                                   today=today, max_sentence_chars=max_sentence_chars)

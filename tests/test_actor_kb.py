@@ -12,7 +12,7 @@ from datetime import date
 import pycountry
 import pytest
 
-from transforms.actor_kb import DATA_DIR, ActorKB, KBEntry, load_actor_kb, normalize_surface
+from eventledger.transforms.actor_kb import DATA_DIR, ActorKB, KBEntry, load_actor_kb, normalize_surface
 
 
 @pytest.fixture(scope="module")

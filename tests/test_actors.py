@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from transforms import actor_strategies as A
-from transforms.actor_strategies import Mention
-from transforms.actors import Actor, Resolver, is_civilian_crowd
+from eventledger.transforms import actor_strategies as A
+from eventledger.transforms.actor_strategies import Mention
+from eventledger.transforms.actors import Actor, Resolver, is_civilian_crowd
 
 
 @pytest.fixture(scope="module")
@@ -243,8 +243,8 @@ def test_apposed_group_name_is_the_group(parse, resolver):
 
 @pytest.fixture(scope="module")
 def events(nlp, kb, lexicon):
-    from transforms.extract import extract_document
-    from transforms.segment import split_sentences
+    from eventledger.transforms.extract import extract_document
+    from eventledger.transforms.segment import split_sentences
 
     def _events(text: str):
         found, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
@@ -419,7 +419,7 @@ def test_two_word_nationality_adjectives_name_their_own_state(parse, resolver):
 
 def test_an_entity_stretched_over_a_coordination_is_one_per_name(parse, resolver):
     doc = parse("In December 2023 Erdoğan and Mitsotakis signed a declaration on friendly relations in Athens.")
-    from transforms.actors import split_coordinated
+    from eventledger.transforms.actors import split_coordinated
 
     stretched = [e for e in doc.ents if " and " in e.text]
     assert stretched, "the model no longer stretches this entity: pick another sentence for the test"
@@ -446,7 +446,7 @@ def test_a_date_before_a_name_is_not_part_of_it(parse, resolver):
 
 
 def test_a_counted_crowd_of_a_people_is_a_civilian_group(parse, resolver, kb):
-    from transforms.actors import is_civilian_crowd
+    from eventledger.transforms.actors import is_civilian_crowd
 
     doc = parse("On 20 June 2019 thousands of Georgians protested outside the parliament in Tbilisi.")
     found = resolver.resolve(token(doc, "thousands"))

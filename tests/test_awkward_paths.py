@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 
 from eventledger.cli import main
 from tests.conftest import SAMPLE
-from warehouse import runlog
-from warehouse.publish import build_database
+from eventledger.warehouse import runlog
+from eventledger.warehouse.publish import build_database
 
 AWKWARD = "it's [a] *warehouse"
 

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.test_warehouse import publish_run, small_tables
-from warehouse import extensions, lake
+from eventledger.warehouse import extensions, lake
 
 
 @pytest.fixture(scope="module")

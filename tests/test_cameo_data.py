@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.cameo import CameoCode, describe, is_valid_code, load_cameo_codes
+from eventledger.transforms.cameo import CameoCode, describe, is_valid_code, load_cameo_codes
 
 DATA = Path(__file__).resolve().parents[1] / "transforms" / "data"
 CAMEO_CSV = DATA / "cameo" / "cameo_codes.csv"
@@ -198,8 +198,8 @@ def test_pattern_heads_match_spacy_lemmas(verbs):
 
 
 def test_intent_and_mass_tables_name_known_codes():
-    from transforms.cameo import is_valid_code
-    from transforms.lexicon import load_lexicon
+    from eventledger.transforms.cameo import is_valid_code
+    from eventledger.transforms.lexicon import load_lexicon
 
     lexicon = load_lexicon()
     assert lexicon.intents and all(is_valid_code(code) for code in lexicon.intents.values())
@@ -209,7 +209,7 @@ def test_intent_and_mass_tables_name_known_codes():
 def test_word_classes_are_data_and_unknown_classes_fail_loudly():
     import pytest
 
-    from transforms.lexicon import load_lexicon
+    from eventledger.transforms.lexicon import load_lexicon
 
     words = load_lexicon().words
     assert "begin" in words.aspectual and "border" in words.place_noun

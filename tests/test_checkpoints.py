@@ -8,11 +8,11 @@ import re
 import pyarrow as pa
 import pytest
 
-from expectations.runner import validate_tables
+from eventledger.expectations.runner import validate_tables
 from tests.test_validation import replace_column
 from tests.test_warehouse import small_tables
-from transforms import quality, schemas
-from warehouse import runlog
+from eventledger.transforms import quality, schemas
+from eventledger.warehouse import runlog
 
 
 def run_record(n_sentences=1, n_events=1, files=None):

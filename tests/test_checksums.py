@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.test_warehouse import count, publish_run, record, small_tables
-from warehouse import checksums, lake, query
-from warehouse import publish as wh
+from eventledger.warehouse import checksums, lake, query
+from eventledger.warehouse import publish as wh
 
 
 def current_keys(root) -> set[str]:
@@ -126,7 +126,7 @@ def test_files_without_a_recorded_checksum_are_recorded_when_first_seen(tmp_path
 
 
 def test_maintain_records_the_files_it_compacted_and_forgets_the_ones_it_removed(tmp_path):
-    from warehouse import maintenance
+    from eventledger.warehouse import maintenance
 
     for n, doc in enumerate("abc"):
         publish_run(tmp_path, f"20240101T00000{n}Z-{doc}", small_tables(doc_id=f"doc_{doc}", uri=f"/in/{doc}.txt"))

@@ -97,7 +97,7 @@ def test_a_query_on_a_warehouse_not_published_yet_says_to_run_first(tmp_path, ca
 
 @pytest.mark.parametrize("model", ["xx_nonexistent", "json", "./models/missing", "prefect.nothing"])
 def test_a_spacy_model_that_is_not_installed_stops_the_run_before_any_work(tmp_path, monkeypatch, capsys, model):
-    from transforms.nlp import choose_model, installed_models
+    from eventledger.transforms.nlp import choose_model, installed_models
 
     monkeypatch.setenv("EVENTLEDGER_SPACY_MODEL", model)
     status, out, err = run_cli(capsys, "run", "--warehouse", tmp_path / "wh")
@@ -110,7 +110,7 @@ def test_a_spacy_model_that_is_not_installed_stops_the_run_before_any_work(tmp_p
 
 
 def test_without_any_model_installed_the_line_says_how_to_install_one(tmp_path, monkeypatch, capsys):
-    from transforms import nlp
+    from eventledger.transforms import nlp
 
     monkeypatch.setattr(nlp, "installed_models", lambda: [])
     monkeypatch.setattr(nlp, "_is_model_package", lambda name: False)
@@ -134,7 +134,7 @@ def test_a_model_folder_must_hold_a_spacy_model(tmp_path, monkeypatch, capsys):
 
 
 def test_the_installed_default_model_named_explicitly_is_accepted(capsys, monkeypatch):
-    from transforms.nlp import choose_model
+    from eventledger.transforms.nlp import choose_model
 
     monkeypatch.setenv("EVENTLEDGER_SPACY_MODEL", choose_model())
     status, out, err = run_cli(capsys, "config", "--json")
@@ -274,7 +274,7 @@ def test_the_message_names_where_the_actor_file_was_given(tmp_path, capsys, monk
 
 
 def test_an_actor_file_saved_with_a_byte_order_mark_loads(tmp_path):
-    from transforms.actor_kb import load_actor_kb
+    from eventledger.transforms.actor_kb import load_actor_kb
 
     actors = tmp_path / "actors.csv"
     actors.write_text(f"{HEADER}\nZeta Front,group,,ZF\n", encoding="utf-8-sig")
@@ -285,7 +285,7 @@ def test_the_check_loads_the_knowledge_the_run_then_reuses(tmp_path):
     """The extract task calls load_knowledge with the files as strings; it gets the object the check built."""
     from eventledger.preflight import check_actor_files
     from eventledger.settings import load_settings
-    from transforms.knowledge import _knowledge, load_knowledge
+    from eventledger.transforms.knowledge import _knowledge, load_knowledge
 
     actors = tmp_path / "actors.csv"
     actors.write_text(f"{HEADER}\nZeta Front,group,,ZF\n", encoding="utf-8")
@@ -299,7 +299,7 @@ def test_the_check_loads_the_knowledge_the_run_then_reuses(tmp_path):
 
 
 def test_no_model_installed_and_none_named_stops_the_run_before_it_starts(tmp_path, capsys, monkeypatch):
-    from transforms import nlp
+    from eventledger.transforms import nlp
 
     monkeypatch.setattr(nlp, "DEFAULT_MODELS", ("xx_not_installed",))
     status, out, err = run_cli(capsys, "run", "--warehouse", tmp_path / "wh")
@@ -341,7 +341,7 @@ def test_when_every_input_is_missing_the_line_does_not_suggest_allow_missing(tmp
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     """One real run: a good file, a missing one (allowed) and an actor file; its status, output and cache counts."""
-    from transforms.knowledge import _knowledge
+    from eventledger.transforms.knowledge import _knowledge
 
     folder = tmp_path_factory.mktemp("published")
     good, actors, root = folder / "good.txt", folder / "actors.csv", folder / "wh"

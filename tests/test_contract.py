@@ -19,13 +19,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from expectations import runner
-from expectations.basic import basic_expectations
+from eventledger.expectations import runner
+from eventledger.expectations.basic import basic_expectations
 from tests.conftest import SHARED
 from tests.test_checkpoints import all_tables
 from tests.test_validation import replace_column
-from transforms import contract, schemas
-from warehouse import ddl
+from eventledger.transforms import contract, schemas
+from eventledger.warehouse import ddl
 
 TABLES = contract.load()
 WAREHOUSE_MD = SHARED / "spec" / "WAREHOUSE.md"

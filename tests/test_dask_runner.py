@@ -40,8 +40,8 @@ def published(root: Path) -> dict[str, list[tuple]]:
 
 def run(inputs: Path, root: Path, **settings) -> None:
     from eventledger.settings import load_settings
-    from flows.pipeline import run_flow
-    from flows.server import prefect_api
+    from eventledger.flows.pipeline import run_flow
+    from eventledger.flows.server import prefect_api
 
     with prefect_api():  # a URL in the environment, which the Dask workers inherit
         summary = run_flow([str(inputs)], load_settings({"warehouse": root, **settings}))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.dates import RunningDate, find_mentions, resolve
+from eventledger.transforms.dates import RunningDate, find_mentions, resolve
 
 D = dt.date
 

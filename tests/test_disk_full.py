@@ -15,9 +15,9 @@ import os
 import pytest
 
 from eventledger.cli import main
-from flows.pipeline import failure_message, is_transient, no_room
+from eventledger.flows.pipeline import failure_message, is_transient, no_room
 from tests.conftest import SAMPLE
-from warehouse import lake, publish
+from eventledger.warehouse import lake, publish
 
 
 def test_no_room_errors_are_not_retried_and_are_named_disk_full():
@@ -67,7 +67,7 @@ def test_a_full_disk_fails_the_run_in_one_line_and_the_next_run_cleans_up(tmp_pa
 
 
 def test_when_the_run_record_cannot_be_written_either_the_one_line_still_prints(tmp_path, monkeypatch, capfd):
-    from warehouse import runlog
+    from eventledger.warehouse import runlog
 
     real_write = runlog.write_record
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from transforms.extract import extract_document
-from transforms.segment import split_sentences
+from eventledger.transforms.extract import extract_document
+from eventledger.transforms.segment import split_sentences
 
 D = dt.date
 

@@ -18,7 +18,7 @@ import pytest
 
 from eventledger.cli import main
 from tests.conftest import REPO, SAMPLE, SEED_GOLD
-from transforms import schemas
+from eventledger.transforms import schemas
 
 pytestmark = pytest.mark.e2e
 
@@ -123,7 +123,7 @@ def test_query_prints_a_table(warehouse, capsys):
 
 def test_broken_table_fails_validation_and_publishes_nothing(warehouse, monkeypatch, capsys):
     """Duplicate every event row: the events suite must fail and the warehouse stay as it was."""
-    from transforms import document
+    from eventledger.transforms import document
 
     before = snapshot(warehouse)
     db_mtime = (warehouse / "events.duckdb").stat().st_mtime_ns

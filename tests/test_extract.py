@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
-from transforms.extract import extract_document
-from transforms.segment import split_sentences
+from eventledger.transforms.extract import extract_document
+from eventledger.transforms.segment import split_sentences
 
 D = dt.date
 
@@ -219,7 +219,7 @@ def test_event_location_is_resolved_with_country_and_coordinates(nlp, kb, lexico
 
 
 def test_country_named_after_a_city_picks_the_right_city():
-    from transforms.places import resolve_place
+    from eventledger.transforms.places import resolve_place
 
     assert resolve_place("Tripoli", "Lebanon").country_code == "LBN"
     assert resolve_place("Tripoli").country_code == "LBY"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.extract import extract_document
-from transforms.lexicon import NounPattern, load_recodes, _participant
-from transforms.segment import split_sentences
+from eventledger.transforms.extract import extract_document
+from eventledger.transforms.lexicon import NounPattern, load_recodes, _participant
+from eventledger.transforms.segment import split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +85,8 @@ def test_recodes_are_read_from_the_data_file(lexicon):
 
 
 def test_recode_rows_name_known_conditions(tmp_path):
-    from transforms.event_rules import RECODE_CONDITIONS
-    from transforms.lexicon import LEXICON_DIR
+    from eventledger.transforms.event_rules import RECODE_CONDITIONS
+    from eventledger.transforms.lexicon import LEXICON_DIR
 
     assert {r.condition for r in load_recodes(LEXICON_DIR / "recodes.csv")} <= set(RECODE_CONDITIONS)
 
@@ -167,9 +167,9 @@ def test_no_other_party_when_no_two_states_dominate(run):
 
 
 def test_document_parties_need_two_clear_leaders():
-    from transforms.actors import Actor
-    from transforms.event_rules import document_parties
-    from transforms.extract import ExtractedEvent
+    from eventledger.transforms.actors import Actor
+    from eventledger.transforms.event_rules import document_parties
+    from eventledger.transforms.extract import ExtractedEvent
 
     def ev(src, tgt):
         return ExtractedEvent(1, "111", "x", 0, Actor(src, "state", src[:3].upper()), Actor(tgt, "state", tgt[:3].upper()))

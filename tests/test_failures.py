@@ -14,8 +14,8 @@ import pytest
 
 from eventledger.cli import main
 from tests.conftest import SAMPLE
-from transforms import document
-from warehouse import publish as wh
+from eventledger.transforms import document
+from eventledger.warehouse import publish as wh
 
 pytestmark = pytest.mark.e2e
 
@@ -102,7 +102,7 @@ def test_only_transient_io_errors_are_retried():
     # pytest's capture, its console handler outlives the captured stream (a "Logging error" at exit)
     from prefect.states import Failed
 
-    from flows import pipeline as flow_module
+    from eventledger.flows import pipeline as flow_module
 
     assert flow_module.retry_transient_io(None, None, Failed(data=OSError(errno.EIO, "I/O error")))
     assert flow_module.retry_transient_io(None, None, Failed(data=OSError(errno.ESTALE, "stale NFS handle")))

@@ -31,8 +31,8 @@ import pytest
 
 from eventledger.cli import main
 from tests.conftest import REPO, SAMPLE
-from transforms import schemas
-from warehouse import lock, query
+from eventledger.transforms import schemas
+from eventledger.warehouse import lock, query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

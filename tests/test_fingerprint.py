@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from transforms import fingerprint
+from eventledger.transforms import fingerprint
 
 
 def copy_transforms(tmp_path):
@@ -88,9 +88,9 @@ def audit(event, args):
         opened.add(Path(args[0].decode() if isinstance(args[0], bytes) else args[0]).resolve())
 
 sys.addaudithook(audit)
-from transforms import document, ingest
-from transforms.knowledge import load_knowledge
-from transforms.nlp import load_pipeline
+from eventledger.transforms import document, ingest
+from eventledger.transforms.knowledge import load_knowledge
+from eventledger.transforms.nlp import load_pipeline
 
 docs = [document.segment(d) for d in ingest.read_documents([Path(sys.argv[2])]) if d.usable]
 document.extract_batch(docs, load_pipeline(), load_knowledge())

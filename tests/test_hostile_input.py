@@ -14,7 +14,7 @@ import textwrap
 import pytest
 
 from tests.conftest import REPO, SAMPLE
-from transforms import ingest, markup
+from eventledger.transforms import ingest, markup
 
 CP1252 = "Le \u201cprésident\u201d français a rencontré le ministre à Genève \u2013 les négociations continuèrent."
 
@@ -181,7 +181,7 @@ def test_reading_a_100_mb_file_keeps_memory_bounded(tmp_path):
     at_limit.write_bytes(line * (8_000_000 // len(line)))
     script = textwrap.dedent(f"""
         import resource, sys
-        from transforms import ingest
+        from eventledger.transforms import ingest
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         docs = ingest.read_documents([ingest.Path({str(big)!r}), ingest.Path({str(at_limit)!r})], max_bytes=8_000_000)
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from eventledger.cli import main
-from transforms import schemas
+from eventledger.transforms import schemas
 
 pytestmark = pytest.mark.e2e
 

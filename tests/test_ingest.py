@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from transforms import ingest
+from eventledger.transforms import ingest
 
 
 def write(path, data: bytes):

@@ -56,7 +56,7 @@ def test_an_interrupt_during_the_switch_waits_for_it_and_the_run_is_published(tm
     import contextlib
     import datetime as dt
 
-    from warehouse import publish
+    from eventledger.warehouse import publish
 
     outcome = signals.Held()
 

@@ -6,13 +6,14 @@ import json
 import subprocess
 import sys
 
-from transforms import fingerprint
+from eventledger.transforms import fingerprint
 
 _PROBE = r'''
 import json, sys
 opened = []
 sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and args and isinstance(args[0], str) else None)
-import transforms.document, transforms.extract, transforms.actors, transforms.places, transforms.dates  # noqa
+import eventledger.transforms.document, eventledger.transforms.extract, eventledger.transforms.actors  # noqa
+import eventledger.transforms.places, eventledger.transforms.dates  # noqa
 print(json.dumps([p for p in opened if "/transforms/data/" in p]))
 '''
 
@@ -30,7 +31,7 @@ def test_one_loader_bundles_the_knowledge(knowledge):
 
 
 def test_knowledge_with_actor_files_is_built_once_and_again_when_a_file_changes(tmp_path):
-    from transforms.knowledge import load_knowledge
+    from eventledger.transforms.knowledge import load_knowledge
 
     extra = tmp_path / "actors.csv"
     extra.write_text("name,actor_type,country_code,aliases\nZeta Front,group,,ZF\n", encoding="utf-8")

@@ -16,10 +16,10 @@ import pytest
 from eventledger.settings import SettingsError, load_settings
 from tests.conftest import REPO
 from tests.test_warehouse import count, publish_run, record, small_tables
-from transforms import schemas
-from warehouse import export as exports
-from warehouse import lake, maintenance, query, runlog
-from warehouse import publish as wh
+from eventledger.transforms import schemas
+from eventledger.warehouse import export as exports
+from eventledger.warehouse import lake, maintenance, query, runlog
+from eventledger.warehouse import publish as wh
 
 
 def old_layout_warehouse(root):
@@ -96,7 +96,7 @@ def test_every_contract_table_is_in_the_lake_with_the_contract_columns(tmp_path)
 READER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from warehouse import query
+    from eventledger.warehouse import query
     con = query.connect(Path(sys.argv[1]))
     print(con.execute("SELECT count(*) FROM events").fetchone()[0], flush=True)
     sys.stdin.readline()  # the writer commits and maintain expires this reader's snapshot meanwhile
@@ -127,7 +127,7 @@ def test_a_reader_keeps_its_snapshot_through_a_commit_and_an_expiry(tmp_path):
 
 
 def test_a_missing_extension_package_is_named_with_the_command_that_installs_it(monkeypatch):
-    from warehouse import extensions
+    from eventledger.warehouse import extensions
 
     monkeypatch.setitem(extensions.PACKAGES, "ducklake", "duckdb_extension_not_installed")
     with pytest.raises(extensions.ExtensionMissing, match="pip install 'duckdb-extension-not-installed==1.5.5'"):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.extract import extract_document
-from transforms.segment import split_sentences
+from eventledger.transforms.extract import extract_document
+from eventledger.transforms.segment import split_sentences
 
 CASES = [
     ("In 1998, Japan expressed deep remorse for its colonial rule.", "05", "Japan", None),
@@ -164,8 +164,8 @@ def test_pattern(nlp, kb, lexicon, sentence, root, source, target):
     ("In 1874 Japan sent a punitive expedition to southern Taiwan.", "15"),
 ])
 def test_restrictions_uprisings_and_expeditions(nlp, kb, lexicon, text, root):
-    from transforms.extract import extract_document
-    from transforms.segment import split_sentences
+    from eventledger.transforms.extract import extract_document
+    from eventledger.transforms.segment import split_sentences
 
     events, _ = extract_document(split_sentences(text), nlp, kb, lexicon)
     assert root in {e.code[:2] for e in events}

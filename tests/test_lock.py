@@ -13,14 +13,14 @@ import time
 import pytest
 
 from tests.conftest import REPO
-from warehouse import lock
+from eventledger.warehouse import lock
 
 
 def hold_in_subprocess(root, run_id="holder-run"):
     """A real process holding the lock until its stdin closes or it is killed."""
     script = textwrap.dedent(f"""
         import sys
-        from warehouse import lock
+        from eventledger.warehouse import lock
         with lock.hold({str(root)!r}, run_id={run_id!r}, wait=0):
             print("held", flush=True)
             sys.stdin.readline()

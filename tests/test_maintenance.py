@@ -9,8 +9,8 @@ import pytest
 
 from eventledger.cli import main
 from tests.test_lock import hold_in_subprocess
-from warehouse import publish
-from warehouse.maintenance import NotAWarehouse, maintain
+from eventledger.warehouse import publish
+from eventledger.warehouse.maintenance import NotAWarehouse, maintain
 
 
 def publish_runs(root: Path, run_ids: list[str], keep: int = 10) -> None:
@@ -124,7 +124,7 @@ def files_of(root: Path) -> list[str]:
 @pytest.mark.parametrize("sql, refused", [(sql, refused) for sql, refused in WRITES if refused])
 def test_the_query_connection_itself_cannot_write_attach_install_or_change_settings(tmp_path, sql, refused):
     """Behind the statement check, DuckDB refuses too: a read-only lake, external access off, settings locked."""
-    from warehouse import query
+    from eventledger.warehouse import query
 
     root = tmp_path / "wh"
     publish_runs(root, ["r1"])

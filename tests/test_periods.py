@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from transforms.dates import RunningDate, find_mentions
-from transforms.periods import century_window, find_periods, named_periods
+from eventledger.transforms.dates import RunningDate, find_mentions
+from eventledger.transforms.periods import century_window, find_periods, named_periods
 
 D = dt.date
 

@@ -118,7 +118,7 @@ def read_back(api_url: str, flow_run_id: str):
     """The flow run and its deployment, through Prefect's own client."""
     from prefect.client.orchestration import get_client
 
-    from flows import runtime
+    from eventledger.flows import runtime
 
     with runtime.api_url(api_url), get_client(sync_client=True) as client:
         flow_run = client.read_flow_run(flow_run_id)

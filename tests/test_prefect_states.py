@@ -21,7 +21,7 @@ import pytest
 from eventledger.cli import main
 from tests.conftest import SAMPLE
 from tests.test_lock import hold_in_subprocess
-from transforms import document
+from eventledger.transforms import document
 
 pytestmark = pytest.mark.e2e
 
@@ -109,7 +109,7 @@ def test_a_busy_warehouse_is_a_cancelled_busy_run_when_the_flow_is_started_direc
     """The command line finds a busy warehouse before Prefect starts (no flow run, exit 75, see
     test_lock.py); a caller that starts the flow itself gets a Cancelled state named Busy."""
     from eventledger.settings import load_settings
-    from flows.pipeline import BUSY_STATE, run_flow
+    from eventledger.flows.pipeline import BUSY_STATE, run_flow
 
     root = tmp_path / "busy"
     root.mkdir()

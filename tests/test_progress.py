@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flows.progress import Reporter, bar, duration, extraction_status
+from eventledger.flows.progress import Reporter, bar, duration, extraction_status
 
 
 class Clock:

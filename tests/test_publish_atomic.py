@@ -19,9 +19,9 @@ import pytest
 
 from tests.conftest import REPO
 from tests.test_warehouse import count, publish_run, record, small_tables
-from transforms import schemas
-from warehouse import ddl, lock, runlog
-from warehouse import publish as wh
+from eventledger.transforms import schemas
+from eventledger.warehouse import ddl, lock, runlog
+from eventledger.warehouse import publish as wh
 
 
 def ddl_tables() -> dict[str, list[str]]:
@@ -66,7 +66,7 @@ def test_one_pointer_and_database_and_parquet_agree(tmp_path):
 
 
 def test_maintain_expires_run_snapshots_past_the_kept_count_and_as_of_reads_the_kept_ones(tmp_path):
-    from warehouse import maintenance, query
+    from eventledger.warehouse import maintenance, query
 
     for n in range(4):
         publish_run(tmp_path, f"20240101T00000{n}Z-x", small_tables(doc_id=f"doc_{n}", uri=f"/in/{n}.txt"))
@@ -135,7 +135,7 @@ def test_a_retried_publish_after_the_switch_does_not_rebuild(tmp_path):
 
 def test_columns_added_to_the_contract_since_the_lake_was_made_are_added_and_read_as_null(tmp_path):
     """A lake made before a column existed gets it at the next run: older rows read it as NULL."""
-    from warehouse import lake, query
+    from eventledger.warehouse import lake, query
 
     publish_run(tmp_path, "20240101T000000Z-a", small_tables())
     con = lake.open_lake(tmp_path, read_only=False)

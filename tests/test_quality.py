@@ -8,11 +8,11 @@ import json
 import pyarrow as pa
 
 from tests.test_warehouse import small_tables
-from transforms import document, ids, ingest, quality, schemas
-from transforms.cameo import load_cameo_codes
-from transforms.actors import Actor
-from transforms.extract import ExtractedEvent
-from transforms.segment import Sentence
+from eventledger.transforms import document, ids, ingest, quality, schemas
+from eventledger.transforms.cameo import load_cameo_codes
+from eventledger.transforms.actors import Actor
+from eventledger.transforms.extract import ExtractedEvent
+from eventledger.transforms.segment import Sentence
 
 TODAY = dt.date(2024, 6, 30)
 CHILE = Actor("Chile", "state", "CHL")

@@ -13,8 +13,8 @@ import json
 import pytest
 
 from eventledger.cli import main
-from warehouse import publish
-from warehouse.query import format_table
+from eventledger.warehouse import publish
+from eventledger.warehouse.query import format_table
 
 LONG = "x" * 150 + " the end"
 ROWS_SQL = "SELECT * FROM (VALUES (1, 'Kyiv', DATE '2022-02-24'), (2, 'Paris', NULL)) AS t(n, city, day) ORDER BY n"

@@ -26,9 +26,9 @@ import pytest
 from tests.conftest import SAMPLE
 from tests.test_validation import replace_column
 from tests.test_warehouse import record, small_tables
-from warehouse import publish as wh
-from warehouse import report as run_report
-from warehouse import report_html as render
+from eventledger.warehouse import publish as wh
+from eventledger.warehouse import report as run_report
+from eventledger.warehouse import report_html as render
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE = "<script>alert('x')</script>"

@@ -19,7 +19,7 @@ from eventledger import runs
 from eventledger.cli import main
 from eventledger.settings import Settings, env_name
 from tests.test_lock import hold_in_subprocess
-from warehouse import lock, runlog
+from eventledger.warehouse import lock, runlog
 
 BUSY_MESSAGE = str(lock.WarehouseBusy(
     Path("/tmp/wh"), {"run_id": "20260101T000000Z-aaaaaaaa", "pid": 7, "host": "vm",

@@ -1,6 +1,6 @@
 """Sentence splitting on text written for these tests (not the seed)."""
 
-from transforms.segment import clean_sentence, is_abbreviation_stop, split_sentences
+from eventledger.transforms.segment import clean_sentence, is_abbreviation_stop, split_sentences
 
 
 def texts(doc: str) -> list[str]:

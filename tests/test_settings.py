@@ -20,8 +20,8 @@ from eventledger import __version__
 from eventledger.cli import main
 from eventledger.settings import CONFIG_ENV, Settings, SettingsError, env_name, load_settings
 from tests.conftest import REPO, SAMPLE
-from transforms.ingest import DEFAULT_MAX_BYTES
-from transforms.quality import DEFAULT_MAX_SENTENCE_CHARS
+from eventledger.transforms.ingest import DEFAULT_MAX_BYTES
+from eventledger.transforms.quality import DEFAULT_MAX_SENTENCE_CHARS
 
 SETTINGS = list(Settings.model_fields)
 FLAG_NAMES = {"lock_wait": "--wait", "keep_snapshots": "--keep-snapshots"}
@@ -87,7 +87,7 @@ def test_file_beats_default_env_beats_file_flag_beats_env(tmp_path, monkeypatch)
 
 
 def test_each_environment_variable_of_the_readme_still_works(tmp_path, monkeypatch):
-    from transforms.nlp import choose_model
+    from eventledger.transforms.nlp import choose_model
 
     first, second = actor_csv(tmp_path / "a.csv"), actor_csv(tmp_path / "b.csv")
     model = choose_model()  # an installed one: a model that is not installed is a bad setting

@@ -24,7 +24,7 @@ import pytest
 
 from tests.conftest import SAMPLE
 from tests.processes import assert_group_gone, group_members
-from warehouse import lock
+from eventledger.warehouse import lock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

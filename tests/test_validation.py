@@ -5,7 +5,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from expectations.runner import validate_tables
+from eventledger.expectations.runner import validate_tables
 from tests.test_warehouse import small_tables
 
 

@@ -22,8 +22,8 @@ import pytest
 
 from eventledger.cli import main
 from tests.test_warehouse import NOW, publish_run
-from transforms import schemas
-from warehouse import ddl, lake, query
+from eventledger.transforms import schemas
+from eventledger.warehouse import ddl, lake, query
 
 REPO = Path(__file__).resolve().parent.parent
 ANALYST_VIEWS = ["events_by_month", "dyads", "actor_timeline", "actors_flat"]

@@ -7,10 +7,10 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from transforms import schemas
-from warehouse import ddl, lake, query
-from warehouse import export as exports
-from warehouse import publish as wh
+from eventledger.transforms import schemas
+from eventledger.warehouse import ddl, lake, query
+from eventledger.warehouse import export as exports
+from eventledger.warehouse import publish as wh
 
 NOW = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
 

@@ -32,10 +32,11 @@ IGNORED_AT_TOP = {".venv", ".venv-duckdb-compat", "build", "dist", "data", "test
 #: Run by the installed wheel's interpreter in a folder away from the checkout; prints what it found.
 CHECK = r"""
 import json, sys
-import eventledger, flows, transforms, expectations, warehouse
+import eventledger
+from eventledger import flows, transforms, expectations, warehouse
 from eventledger.resources import sample_dir
-from transforms.contract import load as load_contract
-import eventledger.cli, warehouse.query, warehouse.ddl, warehouse.publish, flows.pipeline  # what a run imports
+from eventledger.transforms.contract import load as load_contract
+import eventledger.cli, eventledger.warehouse.query, eventledger.warehouse.publish, eventledger.flows.pipeline  # a run's
 print(json.dumps({
     "files": {m.__name__: m.__file__ for m in (eventledger, flows, transforms, expectations, warehouse)},
     "sample": sorted(p.name for p in sample_dir().glob("*.txt")),
@@ -78,16 +79,23 @@ def wheel(tmp_path_factory) -> Path:
     return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
+def installed_name(path: str) -> str:
+    """Where a file of the checkout lands in the wheel: the four layers go under `eventledger/`."""
+    return path if path.startswith("eventledger/") else f"eventledger/{path}"
+
+
 def test_the_wheel_holds_the_runtime_packages_and_their_data_and_nothing_else(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     tops = {name.split("/")[0] for name in names}
     info = next(t for t in tops if t.endswith(".dist-info"))
-    assert tops == {"eventledger", "flows", "transforms", "expectations", "warehouse", info}  # no benchmarks, tests
+    assert tops == {"eventledger", info}  # nothing generic at the top of site-packages: no flows, no tests
     for folder in ("transforms/data", "expectations/suites", "warehouse/sql", "eventledger/sample"):
-        shipped = {p.relative_to(REPO).as_posix() for p in (REPO / folder).rglob("*")
+        shipped = {installed_name(p.relative_to(REPO).as_posix()) for p in (REPO / folder).rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts}
         assert shipped and shipped <= names, f"{folder}: {sorted(shipped - names)[:5]} not in the wheel"
-    assert "transforms/contract.toml" in names
+    assert "eventledger/transforms/contract.toml" in names
+    for layer in ("flows", "transforms", "expectations", "warehouse"):
+        assert f"eventledger/{layer}/__init__.py" in names
     assert f"{info}/licenses/LICENSE" in names
 
 

@@ -7,9 +7,9 @@ import multiprocessing
 
 import pytest
 
-from flows import workers
+from eventledger.flows import workers
 from tests.conftest import SAMPLE
-from transforms import document, ingest
+from eventledger.transforms import document, ingest
 
 pytestmark = pytest.mark.slow
 

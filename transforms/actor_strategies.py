@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from transforms.actor_kb import ActorKB, ActorVocabulary
-from transforms.actors import (
+from eventledger.transforms.actor_kb import ActorKB, ActorVocabulary
+from eventledger.transforms.actors import (
     Actor,
     DocumentActors,
     Resolver,
@@ -33,7 +33,7 @@ from transforms.actors import (
     strip_titles,
     written_name,
 )
-from transforms.places import resolve_place
+from eventledger.transforms.places import resolve_place
 
 _NOT_ACTOR_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}

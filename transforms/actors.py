@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from transforms.actor_kb import ActorKB, ActorVocabulary, KBEntry
-from transforms.lexicon import WordClasses
-from transforms.places import resolve_place
+from eventledger.transforms.actor_kb import ActorKB, ActorVocabulary, KBEntry
+from eventledger.transforms.lexicon import WordClasses
+from eventledger.transforms.places import resolve_place
 
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
 _THING_PRONOUNS = {"it", "its", "itself"}
@@ -440,7 +440,7 @@ class Resolver:
 
     def _resolve_one(self, head, when: dt.date | None, avoid: tuple = ()) -> list[Actor]:
         """Actors of one conjunct; a list because "the two countries" names two."""
-        from transforms.actor_strategies import Mention, resolve_mention  # the strategies use this module
+        from eventledger.transforms.actor_strategies import Mention, resolve_mention  # the strategies use this module
 
         return resolve_mention(head, Mention(self, when, tuple(avoid)))
 

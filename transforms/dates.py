@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from transforms.periods import find_periods
+from eventledger.transforms.periods import find_periods
 
 MONTHS = {
     name: i

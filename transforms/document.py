@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from transforms import ids, quality, schemas, tables
-from transforms.extract import extract_document
-from transforms.ingest import SourceDocument
-from transforms.knowledge import Knowledge
-from transforms.segment import Sentence, split_sentences
+from eventledger.transforms import ids, quality, schemas, tables
+from eventledger.transforms.extract import extract_document
+from eventledger.transforms.ingest import SourceDocument
+from eventledger.transforms.knowledge import Knowledge
+from eventledger.transforms.segment import Sentence, split_sentences
 
 
 @dataclass(frozen=True)

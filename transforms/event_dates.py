@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from transforms.dates import DateMention, DateWindow, month_window
+from eventledger.transforms.dates import DateMention, DateWindow, month_window
 
 _BEFORE = {"before", "prior", "until", "till", "ahead"}
 _AFTER = {"after", "following", "since"}

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from transforms.actor_kb import ActorVocabulary
-from transforms.actors import is_civilian_crowd
-from transforms.lexicon import Lexicon, NounPattern, VerbPattern, WordClasses
-from transforms.syntax import agent_of, direct_object, is_future, is_negated, misparsed_main_verb, subject_of
+from eventledger.transforms.actor_kb import ActorVocabulary
+from eventledger.transforms.actors import is_civilian_crowd
+from eventledger.transforms.lexicon import Lexicon, NounPattern, VerbPattern, WordClasses
+from eventledger.transforms.syntax import agent_of, direct_object, is_future, is_negated, misparsed_main_verb, subject_of
 
 if TYPE_CHECKING:
-    from transforms.extract import ExtractedEvent, _Candidate
+    from eventledger.transforms.extract import ExtractedEvent, _Candidate
 
 #: Roots of force: fighting, assault, coercion, mass violence and force posture.
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}

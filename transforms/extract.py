@@ -28,11 +28,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from transforms.actor_kb import ActorKB
-from transforms.actors import Actor, DocumentActors, Resolver, entity_of, from_entry
-from transforms.dates import RunningDate, find_mentions
-from transforms.event_dates import SentenceDate, date_for_event, mention_head
-from transforms.event_rules import (
+from eventledger.transforms.actor_kb import ActorKB
+from eventledger.transforms.actors import Actor, DocumentActors, Resolver, entity_of, from_entry
+from eventledger.transforms.dates import RunningDate, find_mentions
+from eventledger.transforms.event_dates import SentenceDate, date_for_event, mention_head
+from eventledger.transforms.event_rules import (
     FORCE_ROOTS,
     VERB_FILTERS,
     acts_by_another,
@@ -47,8 +47,8 @@ from transforms.event_rules import (
     recode,
     verb_code,
 )
-from transforms.lexicon import Lexicon, NounPattern, VerbPattern, WordClasses
-from transforms.syntax import (
+from eventledger.transforms.lexicon import Lexicon, NounPattern, VerbPattern, WordClasses
+from eventledger.transforms.syntax import (
     agent_of,
     direct_object,
     in_content_clause,
@@ -59,9 +59,9 @@ from transforms.syntax import (
     subject_of,
     within,
 )
-from transforms.triggers import is_symmetric, match_noun, match_verb, victim_count
-from transforms.places import Place, location_of, resolve_place
-from transforms.segment import Sentence
+from eventledger.transforms.triggers import is_symmetric, match_noun, match_verb, victim_count
+from eventledger.transforms.places import Place, location_of, resolve_place
+from eventledger.transforms.segment import Sentence
 
 _CONTENT_ROOTS = {"02", "10", "12", "13"}  # the xcomp of these is what is asked, demanded, refused, threatened
 _TARGET_PREPS = ("to", "with", "against", "toward", "towards", "on", "for", "into", "from")

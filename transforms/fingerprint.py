@@ -68,16 +68,32 @@ def _absolute(node: ast.ImportFrom, path: Path) -> str | None:
     return ".".join(parts + ([node.module] if node.module else []))
 
 
+#: The project's package, and its layers: subpackages whose folders sit beside each other, at the top of
+#: a checkout (`transforms/`, beside `eventledger/`) or inside the installed package (pyproject.toml).
+PACKAGE = "eventledger"
+LAYERS = ("flows", "transforms", "expectations", "warehouse")
+
+
 def _project_file(name: str, project: Path) -> list[Path]:
-    """The files of `project` that importing module `name` executes (each package's __init__ too)."""
+    """The files of `project` that importing module `name` executes (each package's __init__ too).
+
+    `project` is the folder holding the layers: the checkout, or the
+    installed `eventledger` package. Names of other packages give nothing.
+    """
     parts = name.split(".")
-    found = []
-    for n in range(1, len(parts) + 1):
-        base = project.joinpath(*parts[:n])
-        for candidate in (base / "__init__.py", base.with_suffix(".py")):
-            if candidate.is_file():
-                found.append(candidate)
-    return found
+    if parts[0] in LAYERS:  # a relative import's absolute name, as seen from a checkout
+        parts = [PACKAGE, *parts]
+    found: list[Path] = []
+    if parts[0] == PACKAGE:
+        package = project / PACKAGE if (project / PACKAGE / "__init__.py").is_file() else project
+        found.append(package / "__init__.py")
+        base, rest = (project if len(parts) > 1 and parts[1] in LAYERS else package), parts[1:]
+    else:  # another top-level module of the project's folder
+        base, rest = project, parts
+    for n in range(1, len(rest) + 1):
+        stem = base.joinpath(*rest[:n])
+        found += [stem / "__init__.py", stem.with_suffix(".py")]
+    return [f for f in found if f.is_file()]
 
 
 def imported_project_modules(modules: list[Path], project: Path) -> list[Path]:

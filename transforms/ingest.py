@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from transforms import markup
+from eventledger.transforms import markup
 
 #: File suffixes picked up when a folder is given.
 TEXT_SUFFIXES = (".txt", ".text", ".md")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from transforms.actor_kb import ActorKB, load_actor_kb
-from transforms.cameo import CameoCode, load_cameo_codes
-from transforms.lexicon import Lexicon, load_lexicon
+from eventledger.transforms.actor_kb import ActorKB, load_actor_kb
+from eventledger.transforms.cameo import CameoCode, load_cameo_codes
+from eventledger.transforms.lexicon import Lexicon, load_lexicon
 
 
 @dataclass(frozen=True)

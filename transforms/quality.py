@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms import ids, schemas
-from transforms.cameo import CameoCode
+from eventledger.transforms import ids, schemas
+from eventledger.transforms.cameo import CameoCode
 
 if TYPE_CHECKING:  # type names only: importing the extractor here would make the GX runner heavy
-    from transforms.extract import ExtractedEvent
-    from transforms.segment import Sentence
+    from eventledger.transforms.extract import ExtractedEvent
+    from eventledger.transforms.segment import Sentence
 
 UNKNOWN_CODE = "unknown_cameo_code"
 UNRESOLVED_ACTOR = "unresolved_actor"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from transforms import contract
+from eventledger.transforms import contract
 
 #: The Arrow type of each type of the contract's vocabulary (`contract.TYPES`).
 ARROW_TYPES: dict[str, pa.DataType] = {

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 
-from transforms import ids, schemas
-from transforms.actors import Actor
-from transforms.cameo import CameoCode
-from transforms.extract import ExtractedEvent
-from transforms.ingest import SourceDocument
-from transforms.segment import Sentence
+from eventledger.transforms import ids, schemas
+from eventledger.transforms.actors import Actor
+from eventledger.transforms.cameo import CameoCode
+from eventledger.transforms.extract import ExtractedEvent
+from eventledger.transforms.ingest import SourceDocument
+from eventledger.transforms.segment import Sentence
 
 
 def documents_table(

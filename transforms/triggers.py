@@ -8,7 +8,7 @@ decided here too.
 
 from __future__ import annotations
 
-from transforms.lexicon import Lexicon, NounPattern, VerbPattern
+from eventledger.transforms.lexicon import Lexicon, NounPattern, VerbPattern
 
 _SYMMETRIC_ROOTS = {"04", "06", "19"}
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import lake
+from eventledger.warehouse import lake
 
 CHECKSUMS_FILE = "checksums.json"
 ALGORITHM = "sha256"

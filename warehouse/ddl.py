@@ -11,7 +11,7 @@ as before. The views stay hand-written SQL, in the files of `VIEW_FILES`
 (`sql/views.sql`: `events_flat`; `sql/analyst_views.sql`: the analyst views),
 run in that order by `create_views` in the lake and in the export.
 
-`python -m warehouse.ddl` prints the statements.
+`python -m eventledger.warehouse.ddl` prints the statements.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from transforms import contract
+from eventledger.transforms import contract
 
 SQL_DIR = Path(__file__).parent / "sql"
 #: The files that create the views, in the order they run (a view may read one made before it).

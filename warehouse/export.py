@@ -36,9 +36,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms.schemas import ALL_TABLES, DOCUMENT_TABLES, RUN_TABLES
-from warehouse import ddl, faults, runlog
-from warehouse.extensions import sql_text
+from eventledger.transforms.schemas import ALL_TABLES, DOCUMENT_TABLES, RUN_TABLES
+from eventledger.warehouse import ddl, faults, runlog
+from eventledger.warehouse.extensions import sql_text
 
 DB_NAME = "events.duckdb"
 MANIFEST = "manifest.json"

@@ -32,10 +32,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms import contract
-from transforms.schemas import ALL_TABLES, DOCUMENT_TABLES
-from transforms.tables import merge_actor_rows
-from warehouse import ddl, extensions, faults
+from eventledger.transforms import contract
+from eventledger.transforms.schemas import ALL_TABLES, DOCUMENT_TABLES
+from eventledger.transforms.tables import merge_actor_rows
+from eventledger.warehouse import ddl, extensions, faults
 
 LAKE_FILE = "lake.json"
 DEFAULT_CATALOG = "lake/catalog.sqlite"

@@ -28,9 +28,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse import export as exports
-from warehouse import checksums, lake, lock
-from warehouse.publish import WarehousePaths, prune_data_docs, published_run, recover, write_export, writer
+from eventledger.warehouse import export as exports
+from eventledger.warehouse import checksums, lake, lock
+from eventledger.warehouse.publish import WarehousePaths, prune_data_docs, published_run, recover, write_export, writer
 
 #: How long files no snapshot uses any more stay on disk (for readers that started before the expiry).
 #: A day: DuckLake 1.5.5 with a SQLite catalog compares `older_than` coarsely (a cutoff two hours back

@@ -42,11 +42,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from transforms.schemas import ALL_TABLES
-from warehouse import export as exports
-from warehouse import checksums, faults, lake, lock, runlog
-from warehouse import report as reports
-from warehouse.export import DB_NAME, TMP_SUFFIX, WarehousePaths, build_database, current_snapshot  # noqa: F401
+from eventledger.transforms.schemas import ALL_TABLES
+from eventledger.warehouse import export as exports
+from eventledger.warehouse import checksums, faults, lake, lock, runlog
+from eventledger.warehouse import report as reports
+from eventledger.warehouse.export import DB_NAME, TMP_SUFFIX, WarehousePaths, build_database, current_snapshot  # noqa: F401
 
 DEFAULT_KEEP_SNAPSHOTS = 3
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import lake
-from warehouse.extensions import sql_text
-from warehouse.export import DB_NAME, WarehousePaths
+from eventledger.warehouse import lake
+from eventledger.warehouse.extensions import sql_text
+from eventledger.warehouse.export import DB_NAME, WarehousePaths
 
 
 #: What to type instead of empty SQL.

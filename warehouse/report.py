@@ -29,10 +29,10 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import contract
-from warehouse import lake
-from warehouse import report_html as render
-from warehouse.export import TMP_SUFFIX, WarehousePaths
+from eventledger.transforms import contract
+from eventledger.warehouse import lake
+from eventledger.warehouse import report_html as render
+from eventledger.warehouse.export import TMP_SUFFIX, WarehousePaths
 
 REPORT_NAME = "report.html"
 REPORTS_DIR = "reports"

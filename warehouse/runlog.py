@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from transforms.schemas import INPUT_FILES, PIPELINE_RUNS, VALIDATION_RESULTS
+from eventledger.transforms.schemas import INPUT_FILES, PIPELINE_RUNS, VALIDATION_RESULTS
 
 RUNS_DIR = "runs"
 RUNNING, PUBLISHED, FAILED = "running", "published", "failed"

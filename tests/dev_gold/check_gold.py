@@ -141,7 +141,7 @@ def project_sentences(text: str) -> list[str] | None:
     """Clean sentences from the project's own segmenter, when it can be imported."""
     try:
         sys.path.insert(0, str(HERE.parent.parent))
-        from transforms.segment import split_sentences  # type: ignore
+        from eventledger.transforms.segment import split_sentences  # type: ignore
     except Exception:  # noqa: BLE001 - optional cross-check only
         return None
     return [s.text for s in split_sentences(text)]
