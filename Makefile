@@ -56,9 +56,11 @@ run: $(STAMP)
 	$(VENV)/bin/eventledger run --warehouse $(WAREHOUSE)
 
 # Two test processes (the machine has two cores); a test file stays in one process, so module
-# fixtures are built once. One process: $(PY) -m pytest -q -p no:xdist
+# fixtures are built once; files in tests/conftest.py's order, the longest first (xdist's own
+# reordering, by number of tests, left the long serve and PostgreSQL files for the end).
+# One process: $(PY) -m pytest -q -p no:xdist
 test: $(STAMP) test-services
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 # tests/test_postgres_catalog.py starts a real PostgreSQL server of its own; this makes sure the
 # server's programs are there (Debian's postgresql, as root), or says why that test will skip.
