@@ -9,6 +9,7 @@ the export. Each is tried here on a warehouse published by the real
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import duckdb
@@ -33,7 +34,9 @@ def attach_sql(root) -> str:
             f"(READ_ONLY, DATA_PATH '{data}/', OVERRIDE_DATA_PATH TRUE)")
 
 
-def test_sqlalchemy_with_duckdb_engine_reflects_the_views_and_reads_events_flat(warehouse):
+@contextlib.contextmanager
+def bi_connection(root):
+    """A SQLAlchemy connection through duckdb-engine, as Superset makes one, with the lake attached read-only."""
     sa = pytest.importorskip("sqlalchemy")
     pytest.importorskip("duckdb_engine", reason="duckdb-engine is in the dev extra: make install")
     engine = sa.create_engine("duckdb:///:memory:", connect_args={"config": {
@@ -41,8 +44,14 @@ def test_sqlalchemy_with_duckdb_engine_reflects_the_views_and_reads_events_flat(
     with engine.connect() as con:
         for name in ("ducklake", "sqlite_scanner"):
             con.exec_driver_sql(f"LOAD '{extensions.extension_file(name)}'")
-        con.exec_driver_sql(attach_sql(warehouse))
+        con.exec_driver_sql(attach_sql(root))
         con.exec_driver_sql("USE wh")
+        yield con
+
+
+def test_sqlalchemy_with_duckdb_engine_reflects_the_views_and_reads_events_flat(warehouse):
+    sa = pytest.importorskip("sqlalchemy")
+    with bi_connection(warehouse) as con:
         inspector = sa.inspect(con)
         assert {"events_flat", "current_run"} <= set(inspector.get_view_names())
         assert {"events", "documents", "actors"} <= set(inspector.get_table_names())
@@ -71,14 +80,7 @@ ANALYST_VIEW_COLUMNS = {
 
 def test_sqlalchemy_reflects_the_analyst_views_with_known_types_and_actors_flat_without_the_list_warning(warehouse):
     sa = pytest.importorskip("sqlalchemy")
-    pytest.importorskip("duckdb_engine", reason="duckdb-engine is in the dev extra: make install")
-    engine = sa.create_engine("duckdb:///:memory:", connect_args={"config": {
-        "autoinstall_known_extensions": False, "autoload_known_extensions": False}})
-    with engine.connect() as con:
-        for name in ("ducklake", "sqlite_scanner"):
-            con.exec_driver_sql(f"LOAD '{extensions.extension_file(name)}'")
-        con.exec_driver_sql(attach_sql(warehouse))
-        con.exec_driver_sql("USE wh")
+    with bi_connection(warehouse) as con:
         inspector = sa.inspect(con)
         assert set(ANALYST_VIEW_COLUMNS) <= set(inspector.get_view_names())
         for view, expected in ANALYST_VIEW_COLUMNS.items():
