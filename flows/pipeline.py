@@ -385,6 +385,9 @@ def pipeline(
     (Completed, named "Idle", nothing published) rather than a failure every
     quarter of an hour; files that cannot be used still fail the run.
     """
+    if run_id is not None and not runlog.is_run_id(run_id):  # it names files and folders of the warehouse
+        raise ValueError(f"run_id {run_id!r} is not an eventledger run id (such as {runlog.new_run_id()}): "
+                         "leave it out, and the run makes its own")
     settings = restore_settings(settings, settings_sources)
     root = Path(settings.warehouse)
     busy = None

@@ -232,3 +232,15 @@ def test_a_run_with_a_file_name_that_is_not_utf8_publishes_the_others(tmp_path, 
         con.close()
     assert files == {shown: "unreadable", str(folder / "good.txt"): "ok"}
     assert docs == ["good"]
+
+
+@pytest.mark.parametrize("run_id", ["../../etc/x", "r1", "20240101T000000Z-a/../b", ""])
+def test_a_run_id_given_to_the_flow_must_be_one_eventledger_makes(tmp_path, run_id):
+    """A Prefect deployment can pass `run_id`: it names files and folders, so it is checked before anything."""
+    from eventledger.flows.pipeline import pipeline
+    from eventledger.settings import load_settings
+
+    settings = load_settings(flags={"warehouse": str(tmp_path / "wh")})
+    with pytest.raises(ValueError, match="is not an eventledger run id"):
+        pipeline.fn([str(tmp_path)], settings, run_id=run_id)
+    assert not (tmp_path / "wh").exists()

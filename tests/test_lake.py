@@ -208,3 +208,31 @@ def test_a_lost_export_pointer_and_snapshot_lose_nothing_the_next_run_publishes_
     (tmp_path / "current").unlink()
     publish_run(tmp_path, "20240101T000001Z-b", small_tables(doc_id="doc_b", uri="/in/b.txt"))
     assert count(tmp_path, "documents") == 2  # in the lake and in the rebuilt export
+
+
+def test_files_of_the_users_inside_the_warehouse_are_never_pruned_as_old_runs(tmp_path):
+    """Issue 10's foreign files, inside a warehouse: pruning takes only names eventledger gave (run ids)."""
+    from eventledger.warehouse.report import RunValidation
+
+    mine = {tmp_path / "reports" / "2020-summary.html": "notes", tmp_path / "reports" / "0.html": "notes",
+            tmp_path / "data_docs" / "2019-audit" / "index.html": "notes",
+            tmp_path / "data_docs" / "holiday.tmp" / "index.html": "notes",
+            tmp_path / "snapshots" / "2018-backup" / "events.duckdb": "notes",
+            tmp_path / "snapshots" / "holiday.tmp" / "a.txt": "notes",
+            tmp_path / ".mine.tmp": "notes"}
+    for n, doc in enumerate("abc"):
+        run_id = f"20240101T00000{n}Z-{doc}"
+        wh.publish(tmp_path, run_id, small_tables(doc_id=f"doc_{doc}", uri=f"/in/{doc}.txt"), record(run_id),
+                   keep=1, report=RunValidation())
+        (tmp_path / "data_docs" / run_id).mkdir(parents=True)  # its validation page, as the pipeline writes one
+        (tmp_path / "data_docs" / run_id / "index.html").write_text("page")
+        if n == 0:  # the user's files arrive after the first run made the folders
+            for path, text in mine.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+    maintenance.maintain(tmp_path, keep=1, grace_minutes=0)
+    assert all(path.read_text() == "notes" for path in mine)
+    assert sorted(p.name for p in (tmp_path / "data_docs").glob("2024*")) == ["20240101T000002Z-c"]  # ours: pruned
+    assert sorted(p.name for p in (tmp_path / "reports").glob("2024*.html")) == ["20240101T000002Z-c.html"]
+    exported = sorted(p.name for p in (tmp_path / "snapshots").iterdir() if p.name.startswith("2024"))
+    assert exported == ["20240101T000001Z-b", "20240101T000002Z-c"][-exports.KEEP_EXPORTS:]  # pruned, ours only

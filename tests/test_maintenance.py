@@ -21,13 +21,14 @@ def publish_runs(root: Path, run_ids: list[str], keep: int = 10) -> None:
 
 def test_maintain_keeps_the_newest_snapshots_and_removes_the_leftovers_of_killed_runs(tmp_path):
     root = tmp_path / "wh"
-    publish_runs(root, ["r1", "r2", "r3", "r4"])
-    (root / "snapshots" / "r5.tmp").mkdir()  # a run killed while writing its snapshot
+    r1, r2, r3, r4, r5 = (f"2024010{n}T000000Z-r{n}" for n in range(1, 6))  # run ids as runlog.new_run_id makes them
+    publish_runs(root, [r1, r2, r3, r4])
+    (root / "snapshots" / f"{r5}.tmp").mkdir()  # a run killed while writing its snapshot
     report = maintain(root, keep=2)
-    assert report.current == "r4"
-    assert report.snapshots_kept == ["r3", "r4"] and report.snapshots_removed == ["r1", "r2"]
-    assert report.leftovers == [str(root / "snapshots" / "r5.tmp")]
-    assert sorted(p.name for p in (root / "snapshots").iterdir()) == ["r3", "r4"]  # the export: current and one before
+    assert report.current == r4
+    assert report.snapshots_kept == [r3, r4] and report.snapshots_removed == [r1, r2]
+    assert report.leftovers == [str(root / "snapshots" / f"{r5}.tmp")]
+    assert sorted(p.name for p in (root / "snapshots").iterdir()) == [r3, r4]  # the export: current and one before
     assert "2 run snapshot(s) kept; 2 past the retention expired; 1 leftover(s)" in report.describe()
 
 

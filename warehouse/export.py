@@ -218,7 +218,7 @@ def _prune_run_folders(folder: Path, keep: int, current: str | None) -> None:
     """Keep the newest `keep` complete per-run folders (names sort by time), always `current`."""
     if not folder.is_dir():
         return
-    complete = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
+    complete = sorted(p for p in folder.iterdir() if p.is_dir() and runlog.is_run_id(p.name))  # ours only
     for old in complete[: max(0, len(complete) - max(keep, 1))]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)
@@ -282,15 +282,21 @@ def export(paths: WarehousePaths, tables: dict[str, pa.Table], run_id: str) -> P
     return final
 
 
+def is_staging(name: str) -> bool:
+    """A run's temporary folder (`<run_id>.tmp`): only those are cleaned up, never a user's `*.tmp`."""
+    return name.endswith(TMP_SUFFIX) and runlog.is_run_id(name[: -len(TMP_SUFFIX)])
+
+
 def remove_leftovers(paths: WarehousePaths) -> list[str]:
     """Remove what a killed export left: its temporary folder and links (never the current export)."""
     removed = []
     if paths.snapshots.is_dir():
         for item in sorted(paths.snapshots.iterdir()):
-            if item.name.endswith(TMP_SUFFIX):
+            if is_staging(item.name):
                 shutil.rmtree(item, ignore_errors=True)
                 removed.append(str(item))
-    for leftover in list(paths.root.glob(f".*{TMP_SUFFIX}")) + list(paths.root.glob(f"{DB_NAME}.*{TMP_SUFFIX}*")):
+    links = [paths.root / f".{link.name}{TMP_SUFFIX}" for link in (paths.current, paths.parquet, paths.database)]
+    for leftover in links + list(paths.root.glob(f"{DB_NAME}.*{TMP_SUFFIX}*")):  # `_replace_symlink`'s
         if leftover.is_symlink() or leftover.is_file():
             leftover.unlink(missing_ok=True)
             removed.append(str(leftover))
@@ -310,4 +316,4 @@ def kept_exports(paths: WarehousePaths) -> list[str]:
     """The complete exports, oldest first (their names are run ids, which sort by time)."""
     if not paths.snapshots.is_dir():
         return []
-    return sorted(p.name for p in paths.snapshots.iterdir() if p.is_dir() and not p.name.endswith(TMP_SUFFIX))
+    return sorted(p.name for p in paths.snapshots.iterdir() if p.is_dir() and runlog.is_run_id(p.name))

@@ -187,11 +187,11 @@ def recover(paths: WarehousePaths, active_run: str | None = None, current: str |
     report = Recovery()
     report.removed.extend(exports.remove_leftovers(paths))
     if paths.runs.is_dir():
-        for leftover in paths.runs.glob(f".*{TMP_SUFFIX}"):
+        for leftover in paths.runs.glob(f".*.json.*{TMP_SUFFIX}"):  # runlog.write_record's `.<run_id>.json.<pid>.tmp`
             leftover.unlink(missing_ok=True)
     if paths.data_docs.is_dir():
         for item in paths.data_docs.iterdir():
-            if item.name.endswith(TMP_SUFFIX):
+            if exports.is_staging(item.name):
                 shutil.rmtree(item, ignore_errors=True)
                 report.removed.append(str(item))
     running = [r for r in runlog.read_records(paths.root, known)
@@ -225,8 +225,7 @@ def prune_data_docs(paths: WarehousePaths, keep: int, current: str | None = None
     if not folder.is_dir():
         return
     current = current or published_run(paths.root)
-    pages = sorted(p for p in folder.iterdir()  # run ids sort by time
-                   if p.is_dir() and not p.name.endswith(TMP_SUFFIX) and p.name != reports.LATEST_DOCS)
+    pages = sorted(p for p in folder.iterdir() if p.is_dir() and runlog.is_run_id(p.name))  # run ids sort by time
     for old in pages[: max(0, len(pages) - max(keep, 1))]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from eventledger.transforms import contract
-from eventledger.warehouse import lake
+from eventledger.warehouse import lake, runlog
 from eventledger.warehouse import report_html as render
 from eventledger.warehouse.export import TMP_SUFFIX, WarehousePaths
 
@@ -179,9 +179,10 @@ def prune_reports(root: Path, keep: int, current: str | None) -> None:
     folder = reports_dir(root)
     if not folder.is_dir():
         return
-    for leftover in folder.glob(f".*{TMP_SUFFIX}"):
-        leftover.unlink(missing_ok=True)
-    kept = sorted(p for p in folder.glob("*.html") if not p.name.startswith("."))
+    for leftover in folder.glob(f".*.html{TMP_SUFFIX}"):  # `_replace`'s `.<run_id>.html.tmp`
+        if runlog.is_run_id(leftover.name[1:-len(f".html{TMP_SUFFIX}")]):
+            leftover.unlink(missing_ok=True)
+    kept = sorted(p for p in folder.glob("*.html") if runlog.is_run_id(p.stem))  # ours only
     for old in kept[: max(0, len(kept) - max(keep, 1))]:
         if old.stem != current:
             old.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import uuid
 from pathlib import Path
@@ -41,6 +42,16 @@ _COUNTS = ("n_documents", "n_sentences", "n_events", "n_extracted", "n_reused", 
 #: status 75), so that readers need not recognise the lock's message. Records written before this
 #: field have only the message (see eventledger/runs.py).
 REASON_BUSY = "busy"
+
+
+#: What `new_run_id` makes: a UTC time, then a random suffix. Pruning deletes only names of this form,
+#: so that a file of the user's in `DIR/reports/`, `DIR/data_docs/` or `DIR/snapshots/` is never taken for
+#: an old run's.
+RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9A-Za-z]+")
+
+
+def is_run_id(name: str) -> bool:
+    return RUN_ID.fullmatch(name) is not None
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
