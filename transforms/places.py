@@ -33,10 +33,6 @@ class _Gazetteer:
     iso2_to_iso3: dict[str, str]
 
 
-def _ascii(text: str) -> bool:
-    return all(ord(ch) < 128 for ch in text)
-
-
 @lru_cache(maxsize=1)
 def gazetteer() -> _Gazetteer:
     """The GeoNames extract, indexed by lower-case name (loaded once per process)."""
@@ -47,7 +43,7 @@ def gazetteer() -> _Gazetteer:
     for city in cache.get_cities().values():
         names = {city["name"]}
         if city["population"] >= 100_000:
-            names.update(n for n in city.get("alternatenames", ()) if _ascii(n) and n[:1].isupper())
+            names.update(n for n in city.get("alternatenames", ()) if n.isascii() and n[:1].isupper())
         for name in names:
             cities.setdefault(name.lower(), []).append(city)
     for bearers in cities.values():

@@ -198,7 +198,9 @@ def create(root: Path, location: Location) -> duckdb.DuckDBPyConnection:
     if "://" not in resolved.data_path:
         Path(resolved.data_path).mkdir(parents=True, exist_ok=True)
     con = attach(resolved, read_only=False)
+    con.execute("BEGIN TRANSACTION")  # one catalog commit for every table and view, not one each
     ensure_schema(con)
+    con.execute("COMMIT")
     write_location(root, location)
     return con
 
