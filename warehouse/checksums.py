@@ -71,14 +71,17 @@ def current_files(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     tables = [t for (t,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'",
         [alias]).fetchall()]
+    if not tables:
+        return {}
+    listing = " UNION ALL ".join(  # one statement for all the tables
+        "SELECT data_file, data_file_size_bytes, delete_file, delete_file_size_bytes FROM ducklake_list_files(?, ?)"
+        for _ in tables)
     files: dict[str, int] = {}
-    for table in tables:
-        for data, data_size, delete, delete_size in con.execute(
-                "SELECT data_file, data_file_size_bytes, delete_file, delete_file_size_bytes "
-                "FROM ducklake_list_files(?, ?)", [alias, table]).fetchall():
-            files[data] = int(data_size)
-            if delete:
-                files[delete] = int(delete_size)
+    for data, data_size, delete, delete_size in con.execute(
+            listing, [value for table in tables for value in (alias, table)]).fetchall():
+        files[data] = int(data_size)
+        if delete:
+            files[delete] = int(delete_size)
     return files
 
 
