@@ -116,8 +116,13 @@ def kill(proc) -> None:
 
 def state(root: Path) -> dict:
     """Everything a reader can see: every table in the lake, and in the export through DuckDB, Parquet and the pointer."""
-    lake_tables = {t: sorted(query.fetch(root, f"SELECT * FROM {t}")[1], key=repr) for t in schemas.DOCUMENT_TABLES}
-    lake_run = query.fetch(root, "SELECT run_id FROM current_run")[1][0][0]
+    reader = query.connect(root)  # one read-only attach, as `eventledger query` makes, for every table
+    try:
+        lake_tables = {t: sorted(reader.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                       for t in schemas.DOCUMENT_TABLES}
+        lake_run = reader.execute("SELECT run_id FROM current_run").fetchone()[0]
+    finally:
+        reader.close()
     con = duckdb.connect(str(root / "events.duckdb"), read_only=True)
     try:
         db = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in schemas.DOCUMENT_TABLES}

@@ -72,7 +72,11 @@ def count(root, table):
         exported = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
         con.close()
-    (in_lake,) = query.fetch(root, f"SELECT count(*) FROM {table}")[1][0]
+    reader = lake.open_lake(root)  # read-only, on the process's DuckDB instance (query.fetch's costs 0.25 s a call)
+    try:
+        (in_lake,) = reader.execute(f"SELECT count(*) FROM {table}").fetchone()
+    finally:
+        reader.close()
     assert exported == in_lake, f"{table}: the export and the lake disagree"
     return in_lake
 
