@@ -128,7 +128,7 @@ def check(con: duckdb.DuckDBPyConnection, root: Path) -> list[Changed]:
     recorded = read(root)
     changed: list[Changed] = []
     to_hash: list[tuple[str, Path]] = []
-    for path, size in current_files(con).items():
+    for path in current_files(con):
         seen = recorded.get(_key(path, data_path))
         if seen is None:
             continue

@@ -220,15 +220,11 @@ def delete_orphans(root: Path, con: duckdb.DuckDBPyConnection | None = None) -> 
 
 
 def prune_data_docs(paths: WarehousePaths, keep: int, current: str | None = None) -> None:
-    """Keep the validation pages of the newest `keep` runs, always the published run's (`current`) and `latest`."""
-    folder = paths.data_docs
-    if not folder.is_dir():
-        return
-    current = current or published_run(paths.root)
-    pages = sorted(p for p in folder.iterdir() if p.is_dir() and runlog.is_run_id(p.name))  # run ids sort by time
-    for old in pages[: max(0, len(pages) - max(keep, 1))]:
-        if old.name != current:
-            shutil.rmtree(old, ignore_errors=True)
+    """Keep the validation pages of the newest `keep` runs, always the published run's (`current`).
+
+    Only folders named after runs are weighed, so `latest/` and anything of the user's stay.
+    """
+    exports._prune_run_folders(paths.data_docs, keep, current or published_run(paths.root))
 
 
 def data_docs_staging(paths: WarehousePaths, run_id: str) -> Path:
