@@ -10,7 +10,7 @@ the latest events with their sentence and a link to their document, and the
 run's validation per table, linking to its validation page
 (`DIR/data_docs/<run_id>/index.html`, expectations/runner.py).
 
-This module reads the lake (its own SELECTs on the base tables, through the
+This module reads the lake (the `dyads` analyst view and its own SELECTs on the tables, through the
 connection `warehouse/lake.py` gives) and writes the files; the markup is
 `warehouse/report_html.py`'s, pure. A run writes its report after its commit
 (`warehouse.publish.publish`), like the export: the report is a view of a
@@ -99,7 +99,7 @@ def _date(start: dt.date | None, end: dt.date | None, precision: str | None) -> 
 
 def read_report_data(con: duckdb.DuckDBPyConnection, run_id: str, validation: RunValidation | None = None,
                      validation_href: str | None = None, generated_at: str | None = None) -> render.ReportData:
-    """Everything the report shows, by a few aggregate SELECTs on the base tables (bounded output)."""
+    """Everything the report shows, by a few aggregate SELECTs (bounded output)."""
     events = _present(con, "events")
 
     def col(name: str, alias: str = "e") -> str:
@@ -107,8 +107,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection, run_id: str, validation: Ru
 
     (n_docs,), (n_sentences,), (n_events,), (n_actors,) = (
         con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("documents", "sentences", "events", "actors"))
-    (n_dyads,) = con.execute("SELECT count(*) FROM (SELECT DISTINCT source_actor_id, target_actor_id FROM events "
-                             "WHERE source_actor_id IS NOT NULL AND target_actor_id IS NOT NULL)").fetchone()
+    (n_dyads,) = con.execute("SELECT count(*) FROM dyads").fetchone()  # the analyst view (sql/analyst_views.sql)
     figures = {"documents": n_docs, "sentences": n_sentences, "events": n_events, "actors": n_actors,
                "dyads": n_dyads}
 
@@ -117,13 +116,8 @@ def read_report_data(con: duckdb.DuckDBPyConnection, run_id: str, validation: Ru
         "count(*) FROM events GROUP BY ALL").fetchall())
 
     dyads = [render.Dyad(s, t, n, g) for s, t, n, g in con.execute(
-        "SELECT coalesce(src.name, e.source_actor_id), coalesce(tgt.name, e.target_actor_id), count(*), "
-        "avg(e.goldstein) FROM events e "
-        "LEFT JOIN actors src ON src.actor_id = e.source_actor_id "
-        "LEFT JOIN actors tgt ON tgt.actor_id = e.target_actor_id "
-        "WHERE e.source_actor_id IS NOT NULL AND e.target_actor_id IS NOT NULL "
-        "GROUP BY e.source_actor_id, e.target_actor_id, src.name, tgt.name "
-        f"ORDER BY 3 DESC, 1, 2 LIMIT {TOP_DYADS}").fetchall()]
+        "SELECT coalesce(source_name, source_actor_id), coalesce(target_name, target_actor_id), n_events, "
+        f"mean_goldstein FROM dyads ORDER BY 3 DESC, 1, 2 LIMIT {TOP_DYADS}").fetchall()]
 
     places_cols = place_columns(events)
     places = []
